@@ -1,0 +1,1 @@
+"""The provenance engine: derives each claim's support status. (Issue 3.)"""
