@@ -1,6 +1,7 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -54,14 +55,14 @@ class Actor(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         key = normalize_name(self.name)
         if ActorAlias.objects.filter(name_key=key).exclude(actor_id=self.pk).exists():
             raise ValidationError({"name": "Another actor already has this name as an alias."})
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
 
 class ActorAlias(models.Model):
@@ -77,14 +78,14 @@ class ActorAlias(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         key = normalize_name(self.name)
         if Actor.objects.filter(name_key=key).exclude(pk=self.actor_id).exists():
             raise ValidationError({"name": "Another actor already has this name."})
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
 
 class Tag(models.Model):
@@ -147,9 +148,7 @@ class Claim(models.Model):
 
     # Derived by claims.status from the attributions; stored for fast filtering.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNSUPPORTED)
-    grade = models.PositiveSmallIntegerField(
-        choices=Grade.choices, default=Grade.CANNOT_BE_JUDGED
-    )
+    grade = models.PositiveSmallIntegerField(choices=Grade.choices, default=Grade.CANNOT_BE_JUDGED)
     explanation = models.TextField(blank=True, default="Unsupported: no supporting attribution.")
     origin_count = models.PositiveIntegerField(default=0)
 
@@ -196,6 +195,10 @@ class Claim(models.Model):
         text = self.statement if len(self.statement) <= 80 else self.statement[:79] + "…"
         return text
 
+    def save(self, *args, **kwargs):
+        self.fingerprint = statement_fingerprint(self.statement, self.event_start, self.event_end)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.event_end and not self.event_start:
             raise ValidationError({"event_start": "A date range needs a first day."})
@@ -206,10 +209,6 @@ class Claim(models.Model):
             raise ValidationError(
                 "This claim already exists with the same event dates; add evidence to it instead."
             )
-
-    def save(self, *args, **kwargs):
-        self.fingerprint = statement_fingerprint(self.statement, self.event_start, self.event_end)
-        super().save(*args, **kwargs)
 
     @property
     def event_display(self):
@@ -293,7 +292,9 @@ class Attribution(models.Model):
     class Meta:
         ordering = ["source_id", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="attribution_span_nonempty"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="attribution_span_nonempty"
+            ),
             # The database backs up clean(): the quote is as long as its span.
             models.CheckConstraint(
                 condition=Exact(Length("quote"), F("end") - F("start")),
@@ -320,7 +321,10 @@ class Attribution(models.Model):
         body = self.source.body
         if self.end > len(body):
             raise ValidationError(
-                {"end": f"The source is only {len(body)} characters long; the span ends at {self.end}."}
+                {
+                    "end": f"The source is only {len(body)} characters long; "
+                    f"the span ends at {self.end}."
+                }
             )
         found = body[self.start : self.end]
         if found != self.quote:
@@ -334,3 +338,22 @@ class Attribution(models.Model):
     def anchor(self, prefix="", suffix=""):
         """Set start and end by finding the quote in the source (TextQuoteSelector)."""
         self.start, self.end = self.source.find_quote(self.quote, prefix, suffix)
+
+
+class ClaimSearchDocument(models.Model):
+    """A claim's statement and quotes as one stored tsvector, for full-text search.
+
+    Kept in its own row rather than on the claim, so that saving a claim loaded
+    earlier never writes back a stale vector, and claim lists never load it.
+    Filled on PostgreSQL only, by claims.search in the same transaction as the
+    change; its GIN index (claim list search) is created by a migration on
+    PostgreSQL only. SQLite searches the text directly (claims.search).
+    """
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    vector = SearchVectorField(null=True)
+
+    def __str__(self):
+        return f"Search document of claim #{self.claim_id}"

@@ -15,3 +15,7 @@ from provenance.settings import *  # noqa: E402,F403
 SECURE_SSL_REDIRECT = False
 # Hashing passwords with PBKDF2 dominates the run time of view tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Serve static files from the app folders without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -65,9 +65,7 @@ class Outlet(models.Model):
     owner_group = models.ForeignKey(
         OwnerGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="outlets"
     )
-    reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F
-    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     notes = models.TextField(blank=True)
 
     objects = OutletQuerySet.as_manager()

@@ -1,7 +1,8 @@
 """Create the three roles as groups with the permissions their work needs.
 
-The permission lists are frozen here, as migrations must be; claims/roles.py
-holds the same lists for code that checks roles, and a test keeps them equal.
+The permission lists are frozen here, as migrations must be. Code checks
+permissions, never group names; tests/claims/test_roles.py pins what each role
+may and may not do. A later change to a role's rights is a new migration.
 """
 
 from django.contrib.auth.management import create_permissions

@@ -1,0 +1,6 @@
+"""Views of the claims app: the fact-checker's workspace (issue 4).
+
+Every view enforces its role with provenance.access.require_perm.
+"""
+
+from provenance.access import require_perm  # noqa: F401
