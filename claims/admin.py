@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.models import Actor, ActorAlias, Attribution, Claim, Review, Tag
+from claims.models import Actor, ActorAlias, Annotation, Attribution, Claim, Review, Tag
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -90,7 +90,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
 @admin.register(Attribution)
 class AttributionAdmin(SimpleHistoryAdmin):
     list_display = ["claim", "source", "speaker", "kind", "stance", "relayed_via"]
-    list_filter = ["kind", "stance", "speaker__kind"]
+    list_filter = [
+        "kind",
+        "stance",
+        "speaker__kind",
+        # Removed (soft-deleted) and orphaned attributions: "Empty" means live.
+        ("deleted_at", admin.EmptyFieldListFilter),
+        ("orphaned_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["claim", "source", "speaker", "relayed_via"]
     search_fields = ["quote", "claim__statement", "speaker__name"]
     autocomplete_fields = ["claim", "source", "speaker", "relayed_via"]
@@ -114,3 +121,24 @@ class ReviewAdmin(admin.ModelAdmin):
         if not change:
             obj.reviewer = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(SimpleHistoryAdmin):
+    """Read-only: notes are written, edited (by their author) and moderated in the app,
+    where only the author edits and deleting is a soft delete kept in the history."""
+
+    list_display = ["__str__", "target_kind", "author", "created_at", "deleted_at", "orphaned_at"]
+    list_filter = ["deleted_at", "orphaned_at"]
+    search_fields = ["text", "exact", "author__username"]
+    list_select_related = ["author"]
+    readonly_fields = [f.name for f in Annotation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

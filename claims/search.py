@@ -1,60 +1,96 @@
 """Free-text search over claims and their quotes.
 
-One function searches, whatever the database (`search`); the rest keep the
-stored search documents current:
+One function searches, whatever the database (`search`); `refresh` keeps the
+stored search documents current. Each claim's document is its statement plus
+the quotes of its live attributions (removed and orphaned ones are left out):
 
-- PostgreSQL: each claim has a ClaimSearchDocument holding a tsvector of its
-  statement (weight A) and its attributions' quotes (weight B), config
-  'english', GIN-indexed. `search` matches it with websearch_to_tsquery and
-  annotates `search_rank` (ts_rank).
-- SQLite: no stored document. Every word (or "quoted phrase") of the query must
-  occur, case-insensitively, in the statement or in one of the quotes;
-  `search_rank` counts the words found in the statement.
+- PostgreSQL: ClaimSearchDocument.vector, a tsvector (config 'english') with
+  the statement at weight A and the quotes at weight B, GIN-indexed. `search`
+  matches it with websearch_to_tsquery ("quoted phrases", or, -not) and ranks
+  with ts_rank.
+- SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
+  and quotes; porter stemming). `search` turns the words and "quoted phrases"
+  of the query into an FTS5 query in which all must match, and ranks with
+  bm25, a statement hit weighing more than a quote hit.
 
-`refresh(claim_ids)` rebuilds the documents of those claims in one statement.
-Call it in the same transaction as the change to a claim's statement or to its
-attributions (claims.status does, for every claim it recomputes).
-`rebuild_all()` rebuilds every document, for bulk loads that bypass the models.
+Both annotate `search_rank`, higher for better matches. Both tables are created
+by migration claims/0003_claimsearchdocument.
+
+`refresh(claim_ids)` rebuilds the documents of those claims in one statement,
+on either database. It must run in the same transaction as the change to a
+claim's statement or attributions: claims.status.recompute calls it for every
+claim it recomputes (so every attribution added, edited or deleted, and every
+deferred() bulk block), and claims.signals calls it when a claim is saved.
+`rebuild_all()` rebuilds every document, after bulk loads that bypass models.
 """
 
+import json
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
-
-from claims.models import Attribution
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, FloatField, Value
+from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "english"
-# More words than this are ignored by the SQLite fallback (each is a LIKE scan).
-MAX_FALLBACK_TERMS = 8
+# More words than this are ignored on SQLite (each adds a term to the FTS5 query).
+MAX_TERMS = 16
 
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
-
-# One statement per refresh, whatever the number of claims: the claim's statement
-# and all its quotes, upserted into its search document.
-_UPSERT_SQL = """
+# The statement of a claim and all its quotes, upserted into its search document.
+_PG_UPSERT = """
 INSERT INTO claims_claimsearchdocument (claim_id, vector)
 SELECT c.id,
        setweight(to_tsvector(%(config)s::regconfig, c.statement), 'A')
        || setweight(to_tsvector(%(config)s::regconfig,
                                 coalesce(string_agg(a.quote, ' ' ORDER BY a.id), '')), 'B')
 FROM claims_claim c
-LEFT JOIN claims_attribution a ON a.claim_id = c.id
+LEFT JOIN claims_attribution a
+       ON a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
 {where}
 GROUP BY c.id
 ON CONFLICT (claim_id) DO UPDATE SET vector = EXCLUDED.vector
 """
+_PG_WHERE = "WHERE c.id = ANY(%(ids)s)"
+
+_SQLITE_UPSERT = """
+INSERT OR REPLACE INTO claims_claim_fts (rowid, statement, quotes)
+SELECT c.id, c.statement, coalesce(group_concat(a.quote, ' '), '')
+FROM claims_claim c
+LEFT JOIN claims_attribution a
+       ON a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
+{where}
+GROUP BY c.id
+"""
+_SQLITE_WHERE = "WHERE c.id IN (SELECT value FROM json_each(%s))"
+
+# Constant SQL; the query text is always a bound parameter. bm25 weighs a hit in
+# the statement four times a hit in the quotes.
+_SQLITE_MATCH = "SELECT rowid FROM claims_claim_fts WHERE claims_claim_fts MATCH %s"
+_SQLITE_RANK = (
+    "SELECT -bm25(claims_claim_fts, 4.0, 1.0) FROM claims_claim_fts "
+    'WHERE claims_claim_fts MATCH %s AND claims_claim_fts.rowid = "claims_claim"."id"'
+)
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+")
 
 
-def uses_stored_vectors():
-    return connection.vendor == "postgresql"
+def _vendor(using=DEFAULT_DB_ALIAS):
+    return connections[using].vendor
 
 
-def search_terms(text):
-    """The words and "quoted phrases" of a query, for the SQLite fallback."""
-    terms = [phrase or word for phrase, word in _TERM.findall(text or "")]
-    return [term for term in terms if term.strip('"')][:MAX_FALLBACK_TERMS]
+def fts5_query(text):
+    """An FTS5 query in which every word and "quoted phrase" of `text` must occur.
+
+    Only letters and digits reach FTS5, each term as a quoted string, so no
+    input can be read as FTS5 syntax (NEAR, column filters, operators).
+    """
+    terms = []
+    for phrase, word in _TERM.findall(text or ""):
+        words = _WORD.findall(phrase or word)
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    return " AND ".join(terms[:MAX_TERMS])
 
 
 def search(queryset, text):
@@ -62,42 +98,38 @@ def search(queryset, text):
     text = (text or "").strip()
     if not text:
         return queryset
-    if uses_stored_vectors():
+    if _vendor(queryset.db) == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return queryset.filter(search_document__vector=query).annotate(
             search_rank=SearchRank(F("search_document__vector"), query)
         )
-    terms = search_terms(text)
-    if not terms:
-        return queryset.none()
-    in_statement = []
-    for term in terms:
-        queryset = queryset.filter(
-            Q(statement__icontains=term)
-            | Exists(Attribution.objects.filter(claim=OuterRef("pk"), quote__icontains=term))
-        )
-        in_statement.append(
-            Case(When(statement__icontains=term, then=1), default=0, output_field=IntegerField())
-        )
-    rank = sum(in_statement[1:], in_statement[0])
-    return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()) + rank)
+    match = fts5_query(text)
+    if not match:  # nothing searchable, e.g. only punctuation
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    return queryset.filter(pk__in=RawSQL(_SQLITE_MATCH, [match])).annotate(  # noqa: S611
+        search_rank=RawSQL(_SQLITE_RANK, [match], output_field=FloatField())  # noqa: S611
+    )
 
 
-def refresh(claim_ids):
-    """Rebuild the search documents of these claims (PostgreSQL; a no-op elsewhere)."""
+def refresh(claim_ids, using=DEFAULT_DB_ALIAS):
+    """Rebuild the search documents of these claims: one statement, any number of claims."""
     claim_ids = sorted({int(pk) for pk in claim_ids if pk is not None})
-    if not claim_ids or not uses_stored_vectors():
+    if not claim_ids:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT_SQL.format(where="WHERE c.id = ANY(%(ids)s)"),
-            {"config": SEARCH_CONFIG, "ids": claim_ids},
-        )
+    with connections[using].cursor() as cursor:
+        if _vendor(using) == "postgresql":
+            cursor.execute(
+                _PG_UPSERT.format(where=_PG_WHERE), {"config": SEARCH_CONFIG, "ids": claim_ids}
+            )
+        else:
+            cursor.execute(_SQLITE_UPSERT.format(where=_SQLITE_WHERE), [json.dumps(claim_ids)])
 
 
-def rebuild_all():
-    """Rebuild every claim's search document (PostgreSQL; a no-op elsewhere)."""
-    if not uses_stored_vectors():
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL.format(where=""), {"config": SEARCH_CONFIG})
+def rebuild_all(using=DEFAULT_DB_ALIAS):
+    """Rebuild every claim's search document (after bulk loads that bypass the models)."""
+    with connections[using].cursor() as cursor:
+        if _vendor(using) == "postgresql":
+            cursor.execute(_PG_UPSERT.format(where=""), {"config": SEARCH_CONFIG})
+        else:
+            cursor.execute("DELETE FROM claims_claim_fts")
+            cursor.execute(_SQLITE_UPSERT.format(where=""))

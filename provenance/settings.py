@@ -7,6 +7,7 @@ With DEBUG off, a real SECRET_KEY is required and the security settings that
 `manage.py check --deploy` looks for are all on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "sources",
     "claims",
 ]
@@ -53,7 +60,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database outage during a view: the friendly 503 page (templates/503.html).
+    "provenance.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "provenance.middleware.ApiDocsStyleMiddleware",
+    # A NUL character in the query string: 400 with a message (provenance/middleware.py).
+    "provenance.middleware.RejectNulQueryMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "provenance.urls"
@@ -103,6 +118,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes watches every authenticate() call (it needs the request) and locks
+# out a username from one IP address after AXES_FAILURE_LIMIT failed sign-ins,
+# for AXES_COOLOFF_MINUTES. A success resets the count. Unlock early with
+# `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,9 +169,89 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): scripts and styles only from our own static
+# files, so no inline <script>, no on…= handlers and no style="" attributes.
+# JSON data in <script type="application/json"> (json_script) is not executed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Importing: the largest article file accepted, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Zip archives (sources.importer): members, total uncompressed bytes, compression ratio.
+IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 1000)
+IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
+IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
+# Admin uploads: files per upload, and where they wait between preview and confirm.
+IMPORT_UPLOAD_MAX_FILES = env_int("IMPORT_UPLOAD_MAX_FILES", 50)
+IMPORT_STASH_DIR = Path(env_str("IMPORT_STASH_DIR", str(VAR_DIR / "import-stash")))
+IMPORT_STASH_MAX_AGE = env_int("IMPORT_STASH_MAX_AGE", 3600)
+# Request limits, checked by Django before any view runs (a 400 beyond them): form
+# fields and JSON bodies in memory (room for one article at IMPORT_MAX_BYTES, e.g.
+# a text correction or an API write), files per request (room for an admin upload of
+# IMPORT_UPLOAD_MAX_FILES), and the size above which an uploaded file is spooled to a
+# temporary file instead of memory. Cap the whole body at the proxy too
+# (e.g. nginx client_max_body_size).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", IMPORT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+# (twice IMPORT_UPLOAD_MAX_FILES, so the upload form's own message names the limit first)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * IMPORT_UPLOAD_MAX_FILES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
+# The REST API under /api/ (provenance/api_urls.py, issue 7). Scripts send a token
+# (`manage.py drf_create_token USER`); the browser uses its session (with CSRF).
+# The token class comes first, so a request without credentials gets 401.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["provenance.api.RolePermissions"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "provenance.api.PagePagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "provenance.api.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Provenance API",
+    "DESCRIPTION": "Claims, sources and evidence, with ClaimReview, W3C Web Annotation "
+    "and PROV exports. Sign in for the browser, or send `Authorization: Token …`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc come from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "provenance.api.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "OutletKindEnum": "sources.models.Outlet.Kind",
+        "ActorKindEnum": "claims.models.Actor.Kind",
+        "AttributionKindEnum": "claims.models.Attribution.Kind",
+    },
+}
+
+# The organisation that publishes the fact-checks (ClaimReview "author", claims.claimreview).
+PROVENANCE_ORG_NAME = env_str("PROVENANCE_ORG_NAME", "Provenance")
+PROVENANCE_ORG_URL = env_str("PROVENANCE_ORG_URL", "https://provenance.example.org/")
 
 LOGGING = {
     "version": 1,

@@ -5,11 +5,14 @@ from django.urls import include, path
 admin.site.site_header = "Provenance"
 admin.site.site_title = "Provenance"
 admin.site.index_title = "Claims, sources and evidence"
+# A database error outside a view gets the friendly 503 page too (provenance/middleware.py).
+handler500 = "provenance.middleware.server_error"
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("provenance.api_urls")),
     path("sources/", include("sources.urls")),
     path("", include("claims.urls")),
 ]

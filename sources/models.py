@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +24,11 @@ class OwnerGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Atomic with the claim statuses that claims.signals updates after the save.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
 
 
 class OutletQuerySet(models.QuerySet):
@@ -78,7 +84,9 @@ class Outlet(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
+        # Atomic with the claim statuses that claims.signals updates after the save.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
 
 
 class OutletAlias(models.Model):
@@ -140,8 +148,19 @@ class QuoteNotFound(ValueError):
     pass
 
 
+# The metadata an editor must supply when the importer could not find it
+# (Source.missing_metadata). URL and language are optional for an article.
+METADATA_FIELDS = ("title", "outlet", "byline", "published_on")
+
+
 class Source(models.Model):
-    """One article, its text stored exactly as imported."""
+    """One article: its stored body (offsets point into it) and the text it came from."""
+
+    class Format(models.TextChoices):
+        TEXT = "text", "Plain text"
+        HTML = "html", "HTML page"
+        JSONL = "jsonl", "JSON Lines row"
+        CSV = "csv", "CSV row"
 
     title = models.CharField(max_length=500, blank=True)
     outlet = models.ForeignKey(
@@ -152,8 +171,29 @@ class Source(models.Model):
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     # Attribution offsets index into this text; it is never rewritten in place.
+    # The importer stores the article cleaned of site furniture (sources.importer).
     body = models.TextField()
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The import's evidence, kept as it came: the decoded text before cleaning (or the
+    # text extracted from an HTML page), and the raw HTML, which is never rendered.
+    original_text = models.TextField(blank=True, default="")
+    raw_html = models.TextField(blank=True, default="")
+    import_format = models.CharField(max_length=10, choices=Format.choices, blank=True)
+    encoding = models.CharField(
+        max_length=20, blank=True, help_text="The encoding the file was decoded with."
+    )
+    import_label = models.CharField(
+        max_length=1000, blank=True, help_text="The file (or archive member, or row) it came from."
+    )
+    import_notes = models.TextField(
+        blank=True, help_text="What the importer noticed but could not settle, for editors."
+    )
+    # Set on save from METADATA_FIELDS: the fields still empty. Never guessed.
+    missing_metadata = models.JSONField(default=list, blank=True, editable=False)
+    needs_metadata = models.BooleanField(default=False, editable=False)
+    # Agencies the text names as its source that match no outlet: [{"name", "cue"}].
+    # Proposed to editors, never created by the importer.
+    proposed_relays = models.JSONField(default=list, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -184,6 +224,12 @@ class Source(models.Model):
         indexes = [
             # Source lists sorted newest first (the default ordering).
             models.Index(fields=["-published_on", "-imported_at"], name="source_published_idx"),
+            # Editors' "needs metadata" list (admin filter), newest imports first.
+            models.Index(
+                fields=["-imported_at"],
+                condition=Q(needs_metadata=True),
+                name="source_needs_metadata_idx",
+            ),
         ]
 
     def __str__(self):
@@ -191,7 +237,22 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs):
         self.content_hash = content_hash(self.body)
-        super().save(*args, **kwargs)
+        self.missing_metadata = self.metadata_missing()
+        self.needs_metadata = bool(self.missing_metadata)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {*METADATA_FIELDS, "outlet_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "missing_metadata", "needs_metadata"}
+        # Atomic with the claim statuses that claims.signals updates after the save.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+
+    def metadata_missing(self):
+        """The names of METADATA_FIELDS still empty, in that order."""
+        return [
+            name
+            for name in METADATA_FIELDS
+            if not getattr(self, "outlet_id" if name == "outlet" else name)
+        ]
 
     @property
     def published_display(self):
@@ -227,6 +288,133 @@ class Source(models.Model):
                 )
         return starts[0], starts[0] + len(exact)
 
+    def relocate(self, exact, prefix="", suffix="", near=None):
+        """The (start, end) of a quote anchored before a text correction, in the current body.
+
+        Re-anchoring (correct_text): the quote must still occur word for word,
+        and its surroundings must still share at least RELOCATE_MIN_CONTEXT
+        characters with the stored `prefix` (read backwards) and `suffix` (or
+        all of them, if fewer were stored): a short quote that now occurs only
+        in another sentence is not taken for the old one. Of several such
+        occurrences, the one sharing the most wins; a tie goes to the
+        occurrence nearest the old start `near`. Raises QuoteNotFound when the
+        quote is gone, its surroundings changed too much, or nothing tells the
+        occurrences apart.
+        """
+        if not exact:
+            raise QuoteNotFound("The quote is empty.")
+        starts = []
+        index = self.body.find(exact)
+        while index != -1:
+            starts.append(index)
+            index = self.body.find(exact, index + 1)
+        if not starts:
+            raise QuoteNotFound("The quote no longer occurs in the corrected text.")
+
+        def score(start):
+            before = self.body[max(0, start - len(prefix)) : start]
+            after = self.body[start + len(exact) : start + len(exact) + len(suffix)]
+            return _common_suffix(before, prefix) + _common_prefix(after, suffix)
+
+        required = min(RELOCATE_MIN_CONTEXT, len(prefix) + len(suffix))
+        scored = sorted(
+            ((score(s), s) for s in starts if score(s) >= required), key=lambda pair: -pair[0]
+        )
+        if not scored:
+            raise QuoteNotFound(
+                "The quote still occurs, but not in its old surroundings; anchor it by hand."
+            )
+        best = [s for value, s in scored if value == scored[0][0]]
+        if len(best) > 1 and near is not None:
+            distances = sorted((abs(s - near), s) for s in best)
+            if distances[0][0] != distances[1][0]:
+                best = [distances[0][1]]
+        if len(best) != 1:
+            raise QuoteNotFound(
+                f"The quote occurs {len(best)} times in the corrected text and its "
+                "surroundings no longer tell the places apart."
+            )
+        return best[0], best[0] + len(exact)
+
+    def correct_text(self, new_body, user, note=""):
+        """Replace the body with an admin's correction and re-anchor everything on it.
+
+        In one transaction: the body and its content hash are updated, the old
+        body is kept on a SourceCorrection, and every re-anchoring hook in
+        REANCHOR_HOOKS runs (attributions: claims.models.reanchor_attributions;
+        annotations register theirs the same way). Each hook finds its anchors
+        again from their quote selectors and flags those it cannot find as
+        orphaned; nothing is dropped. Raises ValidationError (and changes
+        nothing) for an empty or unchanged text, or a text another source
+        already has. Returns the SourceCorrection.
+        """
+        # The status engine reads bodies and offsets: recompute once, after re-anchoring.
+        from claims.status import deferred
+
+        if not (new_body or "").strip():
+            raise ValidationError({"body": "The corrected text is empty."})
+        with deferred():
+            current = Source.objects.select_for_update().only("body").get(pk=self.pk)
+            old_body = current.body
+            if new_body == old_body:
+                raise ValidationError({"body": "The text is unchanged: nothing to correct."})
+            new_hash = content_hash(new_body)
+            clash = Source.objects.filter(content_hash=new_hash).exclude(pk=self.pk).first()
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "body": f"Source #{clash.pk}, “{clash}”, already has exactly this text; "
+                        "two sources cannot share one text."
+                    }
+                )
+            now = timezone.now()
+            self.body = new_body
+            try:
+                with transaction.atomic():
+                    self.save(update_fields=["body", "content_hash"])
+            except IntegrityError as error:  # a source with this text was added meanwhile
+                self.body = old_body
+                raise ValidationError(
+                    {"body": "Another source already has exactly this text."}
+                ) from error
+            correction = SourceCorrection.objects.create(
+                source=self,
+                old_body=old_body,
+                old_hash=content_hash(old_body),
+                new_hash=new_hash,
+                note=note,
+                corrected_by=user,
+                corrected_at=now,
+            )
+            for hook in REANCHOR_HOOKS:
+                reanchored, orphaned = hook(self, correction)
+                correction.reanchored_count += reanchored
+                correction.orphaned_count += orphaned
+            correction.save(update_fields=["reanchored_count", "orphaned_count"])
+        return correction
+
+
+# Source.relocate: characters of the stored context a re-found quote must still have.
+RELOCATE_MIN_CONTEXT = 4
+
+# Callables run by Source.correct_text after the body changed, in its transaction:
+# hook(source, correction) -> (re-anchored count, orphaned count). Each app that
+# anchors things in a body registers one at import time (claims.models does).
+REANCHOR_HOOKS = []
+
+
+def _common_prefix(a, b):
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a, b):
+    return _common_prefix(a[::-1], b[::-1])
+
 
 class SourceRelay(models.Model):
     """An outlet that a source names as its own source ("according to Xinhua")."""
@@ -245,3 +433,38 @@ class SourceRelay(models.Model):
 
     def __str__(self):
         return f"{self.source} relays {self.outlet}"
+
+    def save(self, *args, **kwargs):
+        # Atomic with the claim statuses that claims.signals updates after the save.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+
+
+class SourceCorrection(models.Model):
+    """An admin's correction of a source's body (Source.correct_text), kept for the record.
+
+    The old body is kept whole: offsets of the attributions before the
+    correction pointed into it. The counts say what re-anchoring did.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="corrections")
+    old_body = models.TextField()
+    old_hash = models.CharField(max_length=64)
+    new_hash = models.CharField(max_length=64)
+    note = models.TextField(blank=True, help_text="Why the text was corrected.")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    reanchored_count = models.PositiveIntegerField(default=0)
+    orphaned_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-corrected_at"]
+        indexes = [
+            # A source's corrections, newest first (source reader, admin inline).
+            models.Index(fields=["source", "-corrected_at"], name="sourcecorrection_source_idx"),
+        ]
+
+    def __str__(self):
+        return f"Correction of “{self.source}” ({self.corrected_at:%Y-%m-%d %H:%M})"

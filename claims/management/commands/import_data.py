@@ -1,0 +1,41 @@
+"""manage.py import_data FILE: restore a backup made by export_data (claims.backup).
+
+Into an empty database only (migrated; users may exist): a database that holds
+any outlets, sources, actors, tags, claims or annotations is refused with a
+message and left untouched. The restore is one transaction: a malformed or
+inconsistent file writes nothing. Restored users have no password; set one
+with `manage.py changepassword USER`.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.backup import BackupError, import_data
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by export_data into an empty database (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE")
+
+    def handle(self, *args, file, **options):
+        path = Path(file)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {path}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {path}: {error}") from None
+        except json.JSONDecodeError as error:
+            raise CommandError(
+                f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+            ) from None
+        try:
+            counts = import_data(data)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Restored from {path}: {summary}."))

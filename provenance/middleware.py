@@ -1,0 +1,99 @@
+"""A friendly 503 page while the database is unreachable.
+
+When PostgreSQL restarts or the network to it drops, every query raises
+OperationalError (or InterfaceError on a connection that died). Instead of a
+500, people get templates/503.html with status 503 and Retry-After, and the
+request's broken connection is closed, so service recovers on its own once the
+database is back (Django reconnects on the next request).
+
+The page is rendered without the request: its context processors would ask the
+database for the signed-in user again.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable():
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a database outage during a view into the 503 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.error("Database unavailable: %s", exception)
+            return database_unavailable()
+        return None
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: the 503 page for a database error raised outside a view (e.g. while
+    saving the session), Django's 500 page (templates/500.html) for anything else."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable()
+    return default_server_error(request, *args, **kwargs)
+
+
+# Third-party HTML under /api/ draws itself with inline styles: Redoc (styled-components,
+# and a search worker from a blob: URL), Swagger UI and DRF's browsable API. Those pages
+# get style-src 'unsafe-inline' (and Redoc worker-src blob:); scripts stay 'self' only,
+# and our own templates keep the strict policy (settings.CONTENT_SECURITY_POLICY).
+API_HTML_CSP = {"style-src": ["'self'", "'unsafe-inline'"]}
+REDOC_CSP = {**API_HTML_CSP, "worker-src": ["'self'", "blob:"]}
+
+
+class ApiDocsStyleMiddleware:
+    """Relax the CSP for the API's documentation and browsable HTML pages (after CSPMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_html = response.get("Content-Type", "").startswith("text/html")
+        if is_html and request.path.startswith("/api/"):
+            match = request.resolver_match
+            redoc = match is not None and match.url_name == "api-redoc"
+            response._csp_update = REDOC_CSP if redoc else API_HTML_CSP
+        return response
+
+
+class RejectNulQueryMiddleware:
+    """400 for a query string with a NUL character: PostgreSQL text cannot hold one, and no
+    search or filter needs it (form fields refuse NULs in POSTs the same way)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = "The address contains a NUL character (%00); remove it and try again."
+            return HttpResponse(render_to_string("400.html", {"message": message}), status=400)
+        return self.get_response(request)
