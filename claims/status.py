@@ -479,15 +479,14 @@ class Evaluator:
         self._outlets = {}
         self._sources = {}
         self._name_patterns = {}
+        self._pairs = {}  # (paragraph key, paragraph key) -> (intersection, union)
 
     def _outlet(self, outlet_id, name, group_id, group_name, reliability):
+        # One evaluate() reads one snapshot: an outlet's values are the same on every row.
         origin = self._outlets.get(outlet_id)
-        if origin is None or origin.name != name or origin.group_id != group_id:
+        if origin is None:
             origin = _Origin(("o", outlet_id), name, group_id, group_name, reliability)
             self._outlets[outlet_id] = origin
-        else:
-            origin.group_name = group_name
-            origin.reliability = reliability
         return origin
 
     def evaluate(self, claim_ids, att_rows, relay_rows):
@@ -727,7 +726,7 @@ class Evaluator:
             ):
                 components -= 1
         if components > 1:
-            components -= self._near_copies(by_origin, origin_of, union)
+            components -= self._near_copies(by_origin, origin_of, union, find, components)
 
         groups = {}
         for key in keys:
@@ -740,7 +739,7 @@ class Evaluator:
             result[find(key)].reasons.append(reason)
         return list(result.values())
 
-    def _near_copies(self, by_origin, origin_of, union):
+    def _near_copies(self, by_origin, origin_of, union, find, components):
         """Join origins whose attributed paragraphs are near-copies. Returns the joins."""
         paragraphs = self.paragraphs
         para_origins = {}  # paragraph key -> origin keys, in order
@@ -751,33 +750,76 @@ class Evaluator:
                 if key not in owners:
                     owners.append(key)
         joins = 0
+
+        def join(a, b, reason):
+            nonlocal joins
+            if union(a, b, reason):
+                joins += 1
+
         # The same paragraph reached through two origins is a copy of itself.
         for owners in para_origins.values():
             for other in owners[1:]:
-                if union(
+                join(
                     owners[0],
                     other,
                     f"{origin_of[owners[0]].name} and {origin_of[other].name} carry the same "
                     "paragraph (similarity 1.00)",
-                ):
-                    joins += 1
-        if len(para_origins) < 2:
-            return joins
+                )
         entries = list(para_origins.items())
-        shingles = [paragraphs.shingles(pkey) for pkey, _ in entries]
-        # Sorted, so the pair that joins two origins (and its score) never depends on hashing.
-        for i, j, inter, size in sorted(_similar_pairs(shingles)):
+        if len(entries) > 40:
+            shingles = [paragraphs.shingles(pkey) for pkey, _ in entries]
+            # Sorted, so the pair that joins two origins (and its score) never depends
+            # on hashing.
+            pairs = sorted(_similar_pairs(shingles))
+        else:
+            pairs = self._near_pairs(entries, find, components - joins)
+        for i, j, inter, size in pairs:
             for a in entries[i][1]:
                 for b in entries[j][1]:
-                    if union(
-                        a,
-                        b,
-                        f"{origin_of[a].name} and {origin_of[b].name} are near-copies "
-                        f"(similarity {_score(inter, size)}, Jaccard of 5-word shingles "
-                        "of the attributed paragraphs)",
-                    ):
-                        joins += 1
+                    if find(a) != find(b):
+                        join(
+                            a,
+                            b,
+                            f"{origin_of[a].name} and {origin_of[b].name} are near-copies "
+                            f"(similarity {_score(inter, size)}, Jaccard of 5-word shingles "
+                            "of the attributed paragraphs)",
+                        )
         return joins
+
+    def _near_pairs(self, entries, find, components):
+        """Near-copy pairs (i, j, intersection, union) of a few paragraphs, in (i, j) order.
+
+        Skips pairs whose origins are already one, and stops once all are; remembers
+        each pair's sizes, since the same paragraphs meet again in other claims.
+        """
+        num, den = NEAR_COPY_THRESHOLD
+        pairs = self._pairs
+        if len(pairs) > 2_000_000:
+            pairs.clear()
+        shingles = self.paragraphs.shingles
+        for i in range(len(entries)):
+            for j in range(i + 1, len(entries)):
+                if components <= 1:
+                    return
+                if find(entries[i][1][0]) == find(entries[j][1][0]):
+                    continue
+                key = (entries[i][0], entries[j][0])
+                sizes = pairs.get(key)
+                if sizes is None:
+                    a, b = shingles(key[0]), shingles(key[1])
+                    la, lb = len(a), len(b)
+                    if (
+                        not la
+                        or not lb
+                        or (la * den < num * lb if la < lb else lb * den < num * la)
+                    ):
+                        sizes = (0, 1)  # too different in size to be near-copies
+                    else:
+                        sizes = jaccard(a, b)
+                    pairs[key] = sizes
+                if _is_near_copy(*sizes):
+                    components -= 1
+                    yield i, j, *sizes
 
 
 _GRADE_WORDS = {

@@ -1387,15 +1387,14 @@ def import_parsed(
         # the group's relays could affect are recomputed once, at the end of the
         # group, in its transaction (claims.status.deferred).
         for careful in (False, True) if not dry_run else (True,):
-            before = (dict(seen), list(seen_files))
+            seen_before = dict(seen)
             try:
                 outcomes = _import_group(
                     group, batch, user, outlet, dry_run, seen, lookup, corrections, careful
                 )
             except _TryCarefully:
                 seen.clear()
-                seen.update(before[0])
-                seen_files[:] = before[1]
+                seen.update(seen_before)
                 continue
             break
         for item, outcome in outcomes:

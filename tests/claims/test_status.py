@@ -154,6 +154,19 @@ class ScenarioTests(EngineTestCase):
         self.assertEqual(self.stored(claim), (Claim.Status.CORROBORATED, 1, 2))
         self.assertNotIn("near-copies", claim.explanation)
 
+    def test_near_copies_among_many_origins(self):
+        # Over 40 paragraphs the engine switches from every pair to prefix filtering.
+        claim = make_claim("The US escalates tension")
+        with status.deferred():
+            for n in range(44):
+                body = f"{QUOTE}. " + " ".join(f"word{n}x{k}" for k in range(30))
+                make_attribution(claim, make_source(body, make_outlet(f"Daily {n}")), QUOTE)
+            make_attribution(claim, make_source(WIRE, make_outlet("Xinhua")), QUOTE)
+            make_attribution(claim, make_source(NEAR_COPY, make_outlet("China Daily")), QUOTE)
+        self.assertEqual(self.stored(claim), (Claim.Status.CORROBORATED, 1, 45))
+        self.assertIn("Xinhua and China Daily are near-copies", claim.explanation)
+        self.assertEqual(claim.explanation.count("near-copies"), 1)
+
     def test_only_the_attributed_paragraph_is_compared(self):
         claim = make_claim("The US escalates tension")
         weather = "Weather: rain in Moscow, sun in Beijing, wind at sea."
