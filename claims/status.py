@@ -162,6 +162,7 @@ _SENTENCE_OPENERS = " \t\"'“‘«(["
 _WORD_RE = re.compile(r"\w+")
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n\s*")
 _LINE_BREAK_RE = re.compile(r"\n\s*")
+_NUMBER_AHEAD_RE = re.compile(r"[^\S\n]*\d")
 
 
 def _may_be_hedged(text):
@@ -188,7 +189,7 @@ def hedge_cues(text):
 
 
 def _is_the_month(text, match):
-    if re.match(r"\s*\d", text[match.end() : match.end() + 4]):
+    if _NUMBER_AHEAD_RE.match(text, match.end()):
         return True  # "May 9", "May 2022"
     if match.group(0) != "May":
         return False  # "may" or "MAY" without a number: the modal verb
@@ -317,23 +318,11 @@ def jaccard(a, b):
 def _similar_pairs(sets):
     """(i, j, intersection, union) for every pair of sets with Jaccard >= the threshold, i < j.
 
-    Few sets: every pair, after a size check (Jaccard <= smaller / larger). Many:
-    prefix filtering, exact too: two sets with Jaccard >= t share a token among
-    the first |s| - ceil(t|s|) + 1 tokens of each, in one global order.
+    Prefix filtering, exact: two sets with Jaccard >= t share a token among the
+    first |s| - ceil(t|s|) + 1 tokens of each, in one global order; only pairs
+    sharing such a token are compared. For claims with many paragraphs.
     """
     num, den = NEAR_COPY_THRESHOLD
-    n = len(sets)
-    if n <= 40:
-        sizes = [len(s) for s in sets]
-        for i in range(n):
-            for j in range(i + 1, n):
-                a, b = sizes[i], sizes[j]
-                if not a or not b or (a * den < num * b if a < b else b * den < num * a):
-                    continue
-                inter, union = jaccard(sets[i], sets[j])
-                if _is_near_copy(inter, union):
-                    yield i, j, inter, union
-        return
     index = {}
     for j, tokens in enumerate(sets):
         if not tokens:
