@@ -112,40 +112,13 @@ def attribute(request, pk):
     _needs(request, data)
     try:
         with transaction.atomic():
-            claim = data["claim_obj"]
-            if claim is None:
-                claim = Claim(
-                    statement=data["statement"],
-                    event_start=data.get("event_start"),
-                    event_end=data.get("event_end"),
-                    created_by=request.user,
-                )
-                claim.full_clean(exclude=["fingerprint"])
-                claim._change_reason = "Written from the source reader"
-                claim.save()
-                claim.tags.set(_save_new_tags(data.get("tag_list", [])))
-            start, end = data["span"]
-            attribution = Attribution(
-                claim=claim,
-                source=source,
-                quote=data["exact"],
-                start=start,
-                end=end,
-                speaker=_speaker(data),
-                kind=data["kind"],
-                stance=data["stance"],
-                relayed_via=data.get("relayed_via"),
-                created_by=request.user,
+            claim, attribution = save_attribution(
+                request,
+                source,
+                data,
+                claim_reason="Written from the source reader",
+                attribution_reason="Attributed from the source reader",
             )
-            attribution.take_context(source.body)
-            twin = _live_twin(attribution)
-            if twin is not None:
-                raise ValidationError(
-                    {"exact": f"This passage already evidences claim #{claim.pk} (#{twin.pk})."}
-                )
-            attribution.full_clean()
-            attribution._change_reason = "Attributed from the source reader"
-            attribution.save()  # claims.signals recomputes the claim's status here
     except ValidationError as error:
         _add_errors(form, error)
         return _render_attribute(request, source, form, status=400)
@@ -157,6 +130,51 @@ def attribute(request, pk):
     if data.get("then") == "source":
         return redirect(reverse("source-detail", args=[source.pk]) + f"#a{attribution.pk}")
     return redirect(reverse("claim-detail", args=[claim.pk]) + f"#e{attribution.pk}")
+
+
+def save_attribution(request, source, data, *, claim_reason, attribution_reason):
+    """Write the attribution described by a valid AttributionForm, and its new claim if any.
+
+    Call it inside transaction.atomic(): it raises ValidationError (for the form)
+    when the claim or the attribution is invalid or the passage already
+    evidences the claim. The attribution's save recomputes the claim's status
+    (claims.signals). Returns (claim, attribution).
+    """
+    claim = data["claim_obj"]
+    if claim is None:
+        claim = Claim(
+            statement=data["statement"],
+            event_start=data.get("event_start"),
+            event_end=data.get("event_end"),
+            created_by=request.user,
+        )
+        claim.full_clean(exclude=["fingerprint"])
+        claim._change_reason = claim_reason
+        claim.save()
+        claim.tags.set(_save_new_tags(data.get("tag_list", [])))
+    start, end = data["span"]
+    attribution = Attribution(
+        claim=claim,
+        source=source,
+        quote=data["exact"],
+        start=start,
+        end=end,
+        speaker=_speaker(data),
+        kind=data["kind"],
+        stance=data["stance"],
+        relayed_via=data.get("relayed_via"),
+        created_by=request.user,
+    )
+    attribution.take_context(source.body)
+    twin = _live_twin(attribution)
+    if twin is not None:
+        raise ValidationError(
+            {"exact": f"This passage already evidences claim #{claim.pk} (#{twin.pk})."}
+        )
+    attribution.full_clean()
+    attribution._change_reason = attribution_reason
+    attribution.save()  # claims.signals recomputes the claim's status here
+    return claim, attribution
 
 
 def _add_errors(form, error):

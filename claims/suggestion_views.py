@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims.editor_views import _add_errors, _live_twin, _needs, _save_new_tags, _speaker
+from claims.editor_views import _add_errors, _needs, save_attribution
 from claims.forms import AttributionForm
 from claims.models import QUOTE_CONTEXT, Attribution, Claim, Suggestion
 from claims.similar import similar_claims
@@ -196,40 +196,13 @@ def suggestion_accept(request, pk):
     _needs(request, data)
     try:
         with transaction.atomic():
-            claim = data["claim_obj"]
-            if claim is None:
-                claim = Claim(
-                    statement=data["statement"],
-                    event_start=data.get("event_start"),
-                    event_end=data.get("event_end"),
-                    created_by=request.user,
-                )
-                claim.full_clean(exclude=["fingerprint"])
-                claim._change_reason = "Written from a suggested attribution"
-                claim.save()
-                claim.tags.set(_save_new_tags(data.get("tag_list", [])))
-            start, end = data["span"]
-            attribution = Attribution(
-                claim=claim,
-                source=source,
-                quote=data["exact"],
-                start=start,
-                end=end,
-                speaker=_speaker(data),
-                kind=data["kind"],
-                stance=data["stance"],
-                relayed_via=data.get("relayed_via"),
-                created_by=request.user,
+            claim, attribution = save_attribution(
+                request,
+                source,
+                data,
+                claim_reason="Written from a suggested attribution",
+                attribution_reason=f"Accepted from suggestion #{suggestion.pk}",
             )
-            attribution.take_context(source.body)
-            twin = _live_twin(attribution)
-            if twin is not None:
-                raise ValidationError(
-                    {"exact": f"This passage already evidences claim #{claim.pk} (#{twin.pk})."}
-                )
-            attribution.full_clean()
-            attribution._change_reason = f"Accepted from suggestion #{suggestion.pk}"
-            attribution.save()  # claims.signals recomputes the claim's status here
             decided = Suggestion.objects.filter(
                 pk=suggestion.pk, state=Suggestion.State.PENDING
             ).update(
