@@ -4,7 +4,8 @@
 it into an empty database (one that has been migrated, and may have users, but
 holds no outlets, sources, actors, tags, claims or annotations). Exporting the
 restored database gives the same file, byte for byte: tests/claims/
-test_export_data.py proves it on the demo. It sits next to `dumpdata` and
+test_export_data.py proves it on the demo, test_import_data.py in a new, empty
+database (SQLite or PostgreSQL). It sits next to `dumpdata` and
 `pg_dump`: those copy the tables; this one is readable, independent of
 database ids, and survives schema changes.
 

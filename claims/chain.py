@@ -5,16 +5,15 @@ claim ← attributions ← sources ← relaying agencies ← speakers
 Each independent origin gets its own column inside a framed box; the sources
 that collapse into one origin (same outlet, same relaying agency, same owner
 group, near-copies) sit together in that box. This module only computes
-positions and labels; templates/claims/partials/provenance_chain.svg draws
-them, escaping every label.
+positions and labels, and svg() draws them (format_html, every label escaped).
 """
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-
-from claims import status
-from sources.models import SourceRelay
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 NODE_WIDTH = 176
 NODE_HEIGHT = 44
@@ -33,112 +32,72 @@ BOLD_CHAR_WIDTH = 7
 ROW_CLAIM, ROW_ATTRIBUTION, ROW_SOURCE, ROW_AGENCY, ROW_SPEAKER = range(5)
 
 
+# Origin frames drawn in full; any further origins share one last frame with their counts.
+MAX_GROUPS = 12
+# Passages drawn one by one in each frame; the rest of the origin's are one "+N" node.
+MAX_DRAWN = 3
+
+
 @dataclass
 class OriginGroup:
-    """Attributions that count as one origin, as the status engine sees them.
+    """Attributions that count as one origin, as the status engine grouped them.
 
-    `side` is "supports" or "disputes" for the counted attributions, grouped
-    by independent origin, or "uncounted" for the speculative ones the engine
-    leaves out (one group, `notes` giving each one's reasons).
+    Read from Claim.origin_groups (claims.status.origin_groups_summary), which
+    the engine stores with the status. `side` is "supports" or "disputes" for
+    the counted attributions, grouped by independent origin, or "uncounted"
+    for the speculative ones the engine leaves out (one group, `notes` giving
+    each one's reasons). `ids` are all its attributions; `attributions` the
+    few loaded to be drawn (load_drawn).
     """
 
     side: str
     label: str
-    attributions: list
+    ids: list
     reason: str = ""
+    sources: int = 0
     # Attribution id -> why the engine left it out (uncounted) ...
     notes: dict = field(default_factory=dict)
     # ... and -> the outlet it came through, when the engine found it relayed.
     via: dict = field(default_factory=dict)
+    attributions: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.ids)
+
+    @property
+    def more(self):
+        """How many of its passages are not drawn one by one."""
+        return len(self.ids) - len(self.attributions)
 
 
-class _LoadedParagraphs(status.Paragraphs):
-    """The engine's paragraph splitter over bodies already in memory: never queries."""
-
-    def __init__(self, bodies):
-        super().__init__()
-        for source_id, body in bodies.items():
-            self._bodies[source_id] = [body, None, None]
-
-    def load(self, source_ids):
-        pass
-
-
-class _GroupingEvaluator(status.Evaluator):
-    """The engine's evaluator, keeping the per-attribution origins it worked out."""
-
-    def _claim(self, atts):
-        self.atts = list(atts)
-        return super()._claim(atts)
-
-
-def _path(obj, path):
-    """obj.a.b.c for "a__b__c", None once a link is empty."""
-    for part in path.split("__"):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def relay_rows(claim):
-    """The relays of the sources evidencing `claim`, as the engine reads them (one query)."""
-    return list(
-        SourceRelay.objects.filter(source_id__in=claim.attributions.live().values("source_id"))
-        .order_by("source_id", "id")
-        .values_list(*status._RELAY_FIELDS)
-    )
-
-
-def origin_groups(claim, attributions, relay_rows):
-    """The claim's attributions grouped as claims.status groups them, for the chain.
-
-    Uses the engine's own Evaluator (origins, relays named in the paragraph,
-    owner groups, near-copies), fed from the rows already loaded for the page:
-    `attributions` with their source, outlet, owner group, speaker and relaying
-    agency, and `relay_rows`, the relays of their sources as
-    status._RELAY_FIELDS tuples. Runs no query of its own.
-    """
-    if not attributions:
-        return []
-    by_id = {a.pk: a for a in attributions}
-    rows = [tuple(_path(a, f) for f in status._ATTRIBUTION_FIELDS) for a in attributions]
-    evaluator = _GroupingEvaluator(
-        paragraphs=_LoadedParagraphs({a.source_id: a.source.body for a in attributions})
-    )
-    evaluator.evaluate([claim.pk], rows, relay_rows)
-    atts = evaluator.atts
-    via = {a.id: a.origin.name for a in atts if a.relayed}
-    groups = []
-    for side, supports in (("supports", True), ("disputes", False)):
-        counted = [a for a in atts if a.supports == supports and not a.reasons]
-        for group in evaluator._groups(counted) if counted else []:
-            members = sorted(
-                (by_id[a.id] for att_list in group.att_lists for a in att_list),
-                key=lambda a: (a.source_id, a.start),
-            )
-            groups.append(
-                OriginGroup(
-                    side=side,
-                    label=" · ".join(origin.name for origin in group.origins),
-                    attributions=members,
-                    reason="; ".join(group.reasons),
-                    via=via,
-                )
-            )
-    uncounted = [a for a in atts if a.reasons]
-    if uncounted:
-        groups.append(
-            OriginGroup(
-                side="uncounted",
-                label="Not counted",
-                attributions=[by_id[a.id] for a in uncounted],
-                reason="speculative",
-                notes={a.id: "; ".join(a.reasons) for a in uncounted},
-                via=via,
-            )
+def origin_groups(claim):
+    """The claim's origin groups, from the engine's stored summary (no query)."""
+    return [
+        OriginGroup(
+            side=group["side"],
+            label=group["label"],
+            ids=group["ids"],
+            reason=group["reason"],
+            sources=group["sources"],
+            notes=dict(group["notes"]),
+            via=dict(group["via"]),
         )
-    return groups
+        for group in claim.origin_groups
+    ]
+
+
+def drawn_ids(groups):
+    """The attributions the chain draws one by one: the first few of the first origins."""
+    return [pk for group in groups[:MAX_GROUPS] for pk in group.ids[:MAX_DRAWN]]
+
+
+def load_drawn(groups, by_id):
+    """Give each drawn group its `attributions`, taken from `by_id` (attribution id ->
+    attribution, with what the chain shows loaded: the claim page loads the
+    drawn_ids() with its page of evidence, claims.views.evidence_page)."""
+    for group in groups[:MAX_GROUPS]:
+        group.attributions = [by_id[pk] for pk in group.ids[:MAX_DRAWN] if pk in by_id]
 
 
 @dataclass
@@ -224,8 +183,18 @@ def _place_row(nodes, left):
     return cursor - H_GAP
 
 
+def _plural(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def layout(claim, groups):
-    """Positions for every node, edge and origin frame of the claim's chain."""
+    """Positions for every node, edge and origin frame of the claim's chain.
+
+    The first MAX_GROUPS origins get a frame each, with their first MAX_DRAWN
+    passages (load_drawn) drawn one by one and the rest as one "+N more" node;
+    any further origins share one last frame, drawn with their counts. So the
+    picture stays the same size however much evidence the claim has.
+    """
     nodes, links, frames = [], [], []
     row_y = [TOP + r * (NODE_HEIGHT + ROW_GAP) for r in range(5)]
     x = GROUP_PAD
@@ -240,7 +209,7 @@ def layout(claim, groups):
     )
     used_rows = {ROW_CLAIM, ROW_ATTRIBUTION, ROW_SOURCE}
     counters = {"supports": 0, "disputes": 0, "uncounted": 0}
-    for index, group in enumerate(groups, start=1):
+    for index, group in enumerate(groups[:MAX_GROUPS], start=1):
         counters[group.side] += 1
         left = x + GROUP_PAD
         attributions = sorted(
@@ -310,6 +279,18 @@ def layout(claim, groups):
                     )
                 speaker.slots.append(centre)
                 used_rows.add(ROW_SPEAKER)
+        if group.more:
+            centre = left + len(attributions) * (NODE_WIDTH + H_GAP) + NODE_WIDTH / 2
+            more = Node(
+                ROW_ATTRIBUTION,
+                f"+{group.more} more",
+                f"{_plural(group.count, 'passage')}, {_plural(group.sources, 'article')}",
+                title=f"{_plural(group.more, 'more passage')} of this origin: see the evidence",
+                css="attribution more",
+                href="#evidence-heading",
+                slots=[centre],
+            )
+            attribution_nodes.append((None, more))
         right = left
         for row_nodes in (
             [n for _, n in attribution_nodes],
@@ -323,6 +304,9 @@ def layout(claim, groups):
             group_nodes.extend(row_nodes)
         for attribution, node in attribution_nodes:
             group_nodes.append(node)
+            if attribution is None:  # the "+N more" node
+                links.append((node, claim_node, "edge"))
+                continue
             source_node = sources[attribution.source_id]
             links.append((source_node, node, "edge"))
             upstream = source_node
@@ -353,6 +337,35 @@ def layout(claim, groups):
             )
         )
         nodes.extend(group_nodes)
+        x = right + GROUP_PAD + GROUP_GAP
+    rest = groups[MAX_GROUPS:]
+    if rest:
+        left = x + GROUP_PAD
+        passages = sum(group.count for group in rest)
+        node = Node(
+            ROW_ATTRIBUTION,
+            f"{_plural(len(rest), 'more origin')}",
+            _plural(passages, "passage"),
+            title="; ".join(group.label for group in rest[:MAX_GROUPS])
+            + ("; …" if len(rest) > MAX_GROUPS else ""),
+            css="attribution more",
+            href="#evidence-heading",
+            slots=[left + NODE_WIDTH / 2],
+        )
+        right = _place_row([node], left)
+        nodes.append(node)
+        links.append((node, claim_node, "edge"))
+        frames.append(
+            Frame(
+                x,
+                0,
+                right - x + GROUP_PAD,
+                0,
+                f"{_plural(len(rest), 'more origin')}",
+                "listed in the evidence",
+                css="origin origin-more",
+            )
+        )
         x = right + GROUP_PAD + GROUP_GAP
     # Wide enough for the claim's label, whatever the number of origins.
     claim_width = max(NODE_WIDTH * 2, len(claim_label) * BOLD_CHAR_WIDTH + 24)
@@ -388,3 +401,71 @@ def layout(claim, groups):
         edges=list(edges.values()),
         frames=frames,
     )
+
+
+def _number(value):
+    """A coordinate as the template language prints it with localisation off."""
+    text = str(value)
+    return text if "e" not in text else localize(value, use_l10n=False)
+
+
+def svg(chain):
+    """The chain as inline SVG markup, every label, title, link and class escaped.
+
+    Built in Python rather than with a template loop: the page draws a
+    hundred-odd nodes and edges, and the template language took a tenth of
+    the claim page's time to print their coordinates. Only numbers (computed
+    here) go in unescaped.
+    """
+    n, e = _number, escape
+    parts = [
+        f'<svg class="chain" xmlns="http://www.w3.org/2000/svg" width="{n(chain.width)}" '
+        f'height="{n(chain.height)}" viewBox="0 0 {n(chain.width)} {n(chain.height)}" '
+        'role="img" aria-labelledby="chain-title chain-desc">'
+        '<title id="chain-title">Provenance chain of this claim</title>'
+        '<desc id="chain-desc">Groups of evidence: '
+        + "; ".join(e(_frame_title(frame)) for frame in chain.frames)
+        + ".</desc>"
+        '<defs><marker id="chain-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        'class="chain-arrowhead"/></marker></defs>'
+    ]
+    for frame in chain.frames:
+        x, bottom = n(frame.x), n(frame.bottom)
+        parts.append(
+            f'<g class="chain-frame {e(frame.css)}"><title>{e(_frame_title(frame))}</title>'
+            f'<rect x="{x}" y="{n(frame.y)}" width="{n(frame.width)}" '
+            f'height="{n(frame.height)}" rx="10"/>'
+            f'<text x="{x}" y="{bottom}" dx="10" dy="-19" class="chain-frame-label">'
+            f"{e(frame.short_label)}</text>"
+        )
+        if frame.reason:
+            parts.append(
+                f'<text x="{x}" y="{bottom}" dx="10" dy="-5" class="chain-frame-reason">'
+                f"{e(frame.short_reason)}</text>"
+            )
+        parts.append("</g>")
+    for edge in chain.edges:
+        parts.append(
+            f'<line x1="{n(edge.x1)}" y1="{n(edge.y1)}" x2="{n(edge.x2)}" y2="{n(edge.y2)}" '
+            f'class="{e(edge.css)}" marker-end="url(#chain-arrow)"/>'
+        )
+    for node in chain.nodes:
+        y, cx = n(node.y), n(node.cx)
+        parts.append(
+            f'<g class="chain-node {e(node.css)}">'
+            + (f'<a href="{e(node.href)}">' if node.href else "")
+            + f"<title>{e(node.title)}</title>"
+            f'<rect x="{n(node.x)}" y="{y}" width="{n(node.width)}" '
+            f'height="{n(node.height)}" rx="6"/>'
+            f'<text x="{cx}" y="{y}" dy="18" text-anchor="middle" class="chain-label">'
+            f"{e(node.label)}</text>"
+            f'<text x="{cx}" y="{y}" dy="35" text-anchor="middle" class="chain-sublabel">'
+            f"{e(node.sublabel)}</text>" + ("</a>" if node.href else "") + "</g>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+def _frame_title(frame):
+    return frame.label + (f" ({frame.reason})" if frame.reason else "")

@@ -113,19 +113,29 @@ def claim_review(claim, review, attributions, absolute_url):
     live = [a for a in attributions if a.deleted_at is None and a.orphaned_at is None]
     supporting = [a for a in live if a.stance == Attribution.Stance.SUPPORTS] or live
     supporting.sort(key=_appearance_order)
+    seen, sources = set(), []
+    for attribution in supporting:
+        if attribution.source_id not in seen:
+            seen.add(attribution.source_id)
+            sources.append(attribution.source)
+    return build(claim, review, supporting[0] if supporting else None, sources, absolute_url)
+
+
+def build(claim, review, first, sources, absolute_url):
+    """The ClaimReview of `claim` (with a verdict) from what it shows of the evidence.
+
+    `first` is the first appearance (the earliest live supporting attribution,
+    or None), with source, outlet and speaker; `sources` the articles it
+    appears in, first appearances first, with their outlets.
+    """
     item = {"@type": "Claim"}
-    if supporting:
-        first = supporting[0]
+    if first is not None:
         speaker = _speaker(first)
         if speaker:
             item["author"] = speaker
         if first.source.published_on:
             item["datePublished"] = first.source.published_on.isoformat()
-        seen, appearances = set(), []
-        for attribution in supporting:
-            if attribution.source_id not in seen:
-                seen.add(attribution.source_id)
-                appearances.append(_appearance(attribution.source, absolute_url))
+        appearances = [_appearance(source, absolute_url) for source in sources]
         item["firstAppearance"] = appearances[0]
         item["appearance"] = appearances
     if claim.event_start:

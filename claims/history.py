@@ -1,13 +1,14 @@
 """A claim's change history, read from django-simple-history's records.
 
 Two queries, whatever the length of the history: the claim's own records, and
-the records of every attribution that ever belonged to it. Consecutive records
+the records of the attributions that belonged to it (all of them, or the
+`attribution_limit` most recently changed ones). Consecutive records
 of one object are compared field by field to give who, when, and old → new.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Subquery
+from django.db.models import Max, Subquery
 
 from claims.models import Attribution, Claim
 
@@ -16,7 +17,11 @@ _SKIPPED = {"id", "updated_at", "created_at", "created_by", "version", "fingerpr
 # The engine's derived fields: claims.status stores them with a plain UPDATE that
 # writes no history record, so the next record's diff would pin the engine's
 # change on whoever saved next. The page shows the current values instead.
-_DERIVED = {"status", "grade", "explanation", "origin_count"}
+_DERIVED = {"status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"}
+
+# The history managers, made once: each `Model.history` access builds a manager class.
+_CLAIM_HISTORY = Claim.history
+_ATTRIBUTION_HISTORY = Attribution.history
 
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Attribution fields the page does not list: offsets and the quote's context move
@@ -98,22 +103,29 @@ def _entries(records, model_fields, subject, anchor, names):
     return entries
 
 
-def claim_history(claim, names=None):
+def claim_history(claim, names=None, attribution_limit=None):
     """Every recorded change to the claim and its attributions, newest first.
 
     `names` maps (field name, id) to a label for foreign keys, e.g.
-    {("speaker", 3): "Nikolai Patrushev"}; unknown ids show as "#id".
+    {("speaker", 3): "Nikolai Patrushev"}; unknown ids show as "#id". With
+    `attribution_limit`, only the history of that many attributions, the most
+    recently changed ones, is read (each one's whole history, so every diff is
+    right): a claim with a thousand attributions reads a bounded number of rows.
     """
     names = names or {}
     claim_records = (
-        Claim.history.filter(id=claim.pk)
+        _CLAIM_HISTORY.filter(id=claim.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
+    ids = _ATTRIBUTION_HISTORY.filter(claim_id=claim.pk).order_by().values("id")
+    if attribution_limit is not None:
+        ids = ids.annotate(last=Max("history_date")).order_by("-last", "-id")[:attribution_limit]
+        ids = ids.values("id")
+    else:
+        ids = ids.distinct()
     attribution_records = (
-        Attribution.history.filter(
-            id__in=Subquery(Attribution.history.filter(claim_id=claim.pk).values("id").distinct())
-        )
+        _ATTRIBUTION_HISTORY.filter(id__in=Subquery(ids))
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )

@@ -4,10 +4,10 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
-from django.db.models import F, Q
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -158,10 +158,79 @@ def statement_fingerprint(statement, event_start=None, event_end=None):
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
+# The review queue: unreviewed claims resting on the weakest footing come first
+# (Claim.Status values; checked below the class).
+QUEUE_FIRST = ("single_source", "speculative")
+
+
+def queue_priority():
+    """0 for the statuses the review queue puts first, else 1.
+
+    The dashboard and the list's "queue" sort order by it; claim_queue_idx indexes
+    this exact expression, so keep the two one function.
+    """
+    return Case(
+        When(status__in=QUEUE_FIRST, then=Value(0)),
+        default=Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
     def current(self):
         """Claims not merged into another: the ones lists, facets and exports show."""
         return self.filter(merged_into__isnull=True)
+
+    def facet_counts(self, outlet_kinds=True):
+        """These claims counted by status, by verdict and by outlet kind, and in total.
+
+        One query: GROUP BY status, verdict (35 rows at most), with a count per
+        outlet-kind bit (COUNT ... FILTER); for current claims an index-only scan
+        of claim_facets_idx. See _facet_counts for what it returns. With
+        outlet_kinds=False, no counts by outlet kind: the plain GROUP BY is half
+        the work. ClaimCount answers the same without a scan when the only
+        filters are on status, verdict and outlet kinds.
+        """
+        return _facet_counts(
+            self,
+            models.Count("*"),
+            lambda condition: models.Count("outlet_kinds", filter=condition),
+            outlet_kinds,
+        )
+
+
+def _facet_counts(queryset, total, count_where, outlet_kinds=True):
+    """Counts by status, verdict and outlet kind of `queryset` (claims or ClaimCount rows).
+
+    `total` counts the claims of a row; `count_where(condition)` those meeting a
+    condition. Returns {"status": {value: n}, "verdict": {value or "": n},
+    "outlet_kind": {kind or None: n}, "total": n}; zero counts are left out.
+    A claim carried by outlets of several kinds counts once under each.
+    """
+    kinds = Claim.OUTLET_KIND_BITS if outlet_kinds else ()
+    per_kind = {
+        f"kind_{i}": count_where(
+            GreaterThan(F("outlet_kinds").bitand(Claim.outlet_kind_bit(kind)), 0)
+        )
+        for i, kind in enumerate(kinds)
+    }
+    rows = queryset.order_by().values_list("status", "verdict")
+    by_status, by_verdict, by_kind, grand_total = {}, {}, {}, 0
+    for status, verdict, n, *kind_counts in rows.annotate(facet_n=total, **per_kind):
+        if not n:
+            continue
+        by_status[status] = by_status.get(status, 0) + n
+        by_verdict[verdict] = by_verdict.get(verdict, 0) + n
+        grand_total += n
+        for kind, count in zip(kinds, kind_counts, strict=True):
+            if count:
+                by_kind[kind] = by_kind.get(kind, 0) + count
+    return {
+        "status": by_status,
+        "verdict": by_verdict,
+        "outlet_kind": by_kind,
+        "total": grand_total,
+    }
 
 
 class Claim(models.Model):
@@ -202,6 +271,14 @@ class Claim(models.Model):
     grade = models.PositiveSmallIntegerField(choices=Grade.choices, default=Grade.CANNOT_BE_JUDGED)
     explanation = models.TextField(blank=True, default="Unsupported: no supporting attribution.")
     origin_count = models.PositiveIntegerField(default=0)
+    # The kinds of outlet that carry the claim, as a bitmask (see outlet_kind_mask):
+    # written by claims.status in the same UPDATE as the status, read by the
+    # claim list's outlet-kind filter and facet (claims.filters) without a join.
+    outlet_kinds = models.PositiveIntegerField(default=0, editable=False)
+    # The independent origins the engine grouped the evidence into (claims.status
+    # origin_groups_summary), written in the same UPDATE as the status; the claim
+    # page draws its chain and evidence relays from it without re-running the engine.
+    origin_groups = models.JSONField(default=list, blank=True, editable=False)
 
     # The latest fact-checker verdict (see Review); separate from the status.
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
@@ -230,7 +307,13 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["fingerprint"])
+    history = HistoricalRecords(excluded_fields=["fingerprint", "outlet_kinds", "origin_groups"])
+
+    #: Claim.outlet_kinds has bit i set when a live attribution's source comes from
+    #: an outlet of the i-th kind here: the kinds of sources.Outlet.Kind, in their
+    #: declared order, then None for a source with no known outlet. Reordering
+    #: them needs `manage.py recompute_status` (which rewrites every mask).
+    OUTLET_KIND_BITS = (*Outlet.Kind.values, None)
 
     class Meta:
         ordering = ["-created_at"]
@@ -254,6 +337,23 @@ class Claim(models.Model):
             models.Index(fields=["verdict"], name="claim_verdict_idx"),
             # Claim list unfiltered, newest first (the default sort) or oldest first.
             models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),
+            # Claim list facets and dashboard counts (ClaimQuerySet.facet_counts): one
+            # GROUP BY status, verdict, outlet_kinds over current claims, an index-only
+            # scan; with a status (and verdict, grade) filter, a range of it.
+            models.Index(
+                fields=["status", "verdict", "grade", "outlet_kinds"],
+                name="claim_facets_idx",
+                condition=Q(merged_into__isnull=True),
+            ),
+            # Dashboard review queue: unreviewed current claims in the exact order of
+            # queue_priority(), created_at, id; the top 20 are a range read.
+            models.Index(
+                queue_priority(),
+                F("created_at"),
+                F("id"),
+                name="claim_queue_idx",
+                condition=Q(merged_into__isnull=True, verdict=""),
+            ),
         ]
 
     def __str__(self):
@@ -276,6 +376,19 @@ class Claim(models.Model):
             raise ValidationError(
                 "This claim already exists with the same event dates; add evidence to it instead."
             )
+
+    @classmethod
+    def outlet_kind_bit(cls, kind):
+        """The bit of one outlet kind (None: a source with no known outlet)."""
+        return 1 << cls.OUTLET_KIND_BITS.index(kind)
+
+    @classmethod
+    def outlet_kind_mask(cls, kinds):
+        """The bits of several outlet kinds, OR-ed: a claim matches if it has any of them."""
+        mask = 0
+        for kind in kinds:
+            mask |= cls.outlet_kind_bit(kind)
+        return mask
 
     @property
     def event_display(self):
@@ -445,6 +558,9 @@ class Claim(models.Model):
             )
         self.refresh_from_db()
         return moved, duplicates
+
+
+assert set(QUEUE_FIRST) <= set(Claim.Status.values)
 
 
 class VersionConflict(Exception):
@@ -729,23 +845,138 @@ def reanchor_attributions(source, correction):
 REANCHOR_HOOKS.append(reanchor_attributions)
 
 
+class ClaimCountQuerySet(models.QuerySet):
+    def facet_counts(self, outlet_kinds=True):
+        """As ClaimQuerySet.facet_counts, for the current claims these rows count."""
+        return _facet_counts(
+            self,
+            models.Sum("n"),
+            lambda condition: models.Sum("n", filter=condition),
+            outlet_kinds,
+        )
+
+
+class ClaimCount(models.Model):
+    """How many current claims have each status, verdict and outlet_kinds.
+
+    The claim list's facets and the dashboard's counts read these few thousand
+    rows instead of scanning 200,000 claims, when the only filters are on
+    status, verdict and outlet kind (claims.filters.COUNTED_FILTERS). Kept by
+    database triggers on the claim table (migration 0011_claimcount): every
+    insert, update (the engine's, a verdict, a merge) and delete, through the
+    ORM or raw SQL, adjusts the counts in its own transaction. Rows whose count
+    fell to zero stay. rebuild() recounts from scratch.
+    """
+
+    status = models.CharField(max_length=20, choices=Claim.Status.choices)
+    verdict = models.CharField(max_length=20, choices=Claim.Verdict.choices, blank=True)
+    outlet_kinds = models.PositiveIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    objects = ClaimCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One row per combination; the triggers' INSERT ... ON CONFLICT needs it.
+            models.UniqueConstraint(
+                fields=["status", "verdict", "outlet_kinds"], name="claimcount_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.status}/{self.verdict or '-'}/{self.outlet_kinds}: {self.n}"
+
+    @classmethod
+    def rebuild(cls, using=DEFAULT_DB_ALIAS):
+        """Recount every row from the claims (after a restore, or to repair drift)."""
+        with transaction.atomic(using=using):
+            cls.objects.using(using).all().delete()
+            rows = (
+                Claim.objects.using(using)
+                .current()
+                .order_by()
+                .values_list("status", "verdict", "outlet_kinds")
+                .annotate(n=models.Count("*"))
+            )
+            cls.objects.using(using).bulk_create(
+                cls(status=status, verdict=verdict, outlet_kinds=kinds, n=n)
+                for status, verdict, kinds, n in rows
+            )
+
+    @classmethod
+    def drift(cls, using=DEFAULT_DB_ALIAS):
+        """{(status, verdict, outlet_kinds): (counted, actual)} where they differ."""
+        counted = {
+            (status, verdict, kinds): n
+            for status, verdict, kinds, n in cls.objects.using(using).values_list(
+                "status", "verdict", "outlet_kinds", "n"
+            )
+            if n
+        }
+        actual = {
+            (status, verdict, kinds): n
+            for status, verdict, kinds, n in Claim.objects.using(using)
+            .current()
+            .order_by()
+            .values_list("status", "verdict", "outlet_kinds")
+            .annotate(n=models.Count("*"))
+        }
+        return {
+            key: (counted.get(key, 0), actual.get(key, 0))
+            for key in counted.keys() | actual.keys()
+            if counted.get(key, 0) != actual.get(key, 0)
+        }
+
+
 class ClaimSearchDocument(models.Model):
-    """A claim's statement and quotes as one stored tsvector, for full-text search.
+    """A claim's statement and quotes as stored tsvectors, for full-text search.
 
     Kept in its own row rather than on the claim, so that saving a claim loaded
     earlier never writes back a stale vector, and claim lists never load it.
     Filled on PostgreSQL only, by claims.search in the same transaction as the
-    change; its GIN index (claim list search) is created by a migration on
-    PostgreSQL only. SQLite searches the text directly (claims.search).
+    change. A search matches the two vectors joined (statement_vector ||
+    quotes_vector, GIN-indexed by a migration on PostgreSQL only) and ranks by
+    the small statement_vector alone, so ranking never reads the quotes. SQLite
+    searches the text directly (claims.search).
     """
 
     claim = models.OneToOneField(
         Claim, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
-    vector = SearchVectorField(null=True)
+    statement_vector = SearchVectorField(null=True)
+    quotes_vector = SearchVectorField(null=True)
 
     def __str__(self):
         return f"Search document of claim #{self.claim_id}"
+
+
+class ClaimFullText(models.Model):
+    """SQLite only: the FTS5 table claims_claim_fts (migration 0003), so searches can join it.
+
+    Not managed by Django (no table on PostgreSQL); claims.search writes it and
+    joins it to the claims it searches, matching and ranking in one pass.
+    `document` is FTS5's hidden column named after the table, the left side of
+    MATCH and the first argument of bm25().
+    """
+
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="full_text",
+    )
+    statement = models.TextField()
+    quotes = models.TextField()
+    document = models.TextField(db_column="claims_claim_fts")
+
+    class Meta:
+        managed = False
+        db_table = "claims_claim_fts"
+
+    def __str__(self):
+        return f"Full text of claim #{self.claim_id}"
 
 
 class SuggestionQuerySet(models.QuerySet):

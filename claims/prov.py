@@ -1,8 +1,8 @@
 """A claim's provenance chain as W3C PROV-JSON (https://www.w3.org/Submission/prov-json/).
 
 Served at /api/claims/<id>/prov. The chain is the one the claim page draws,
-with the origins the status engine works out (claims.chain.origin_groups, on
-the engine's own Evaluator); only live attributions are evidence.
+with the origins the status engine works out (stored on Claim.origin_groups,
+read through claims.chain.origin_groups); only live attributions are evidence.
 
 Entities
   claim:<fingerprint>          the claim statement (prov:value), with its status
@@ -33,8 +33,9 @@ Relations
 from django.db.models import F
 
 from claims import webanno
-from claims.chain import origin_groups, relay_rows
+from claims.chain import origin_groups
 from claims.models import Actor, Attribution
+from sources.models import SourceRelay
 
 PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
@@ -60,16 +61,26 @@ def _date(value):
     return {"$": value.isoformat(), "type": "xsd:date"}
 
 
+def relay_rows(claim):
+    """(source id, outlet id, outlet name) of the relays of the claim's evidence (one query)."""
+    return list(
+        SourceRelay.objects.filter(source_id__in=claim.attributions.live().values("source_id"))
+        .order_by("source_id", "id")
+        .values_list("source_id", "outlet_id", "outlet__name")
+    )
+
+
 def load_chain(claim):
-    """The claim's live attributions (with source, outlet, speaker, relay) and its
-    origin groups as the engine sees them: three queries."""
+    """The claim's live attributions (with source, outlet, speaker, relay), the relays
+    of their sources, and its origin groups as the engine stored them: two queries."""
     attributions = list(
         claim.attributions.live()
         .select_related("source__outlet__owner_group", "speaker", "relayed_via__owner_group")
+        .defer("source__body", "source__original_text", "source__raw_html")
         .order_by(F("source__published_on").asc(nulls_last=True), "source_id", "start", "pk")
     )
     relays = relay_rows(claim) if attributions else []
-    return attributions, relays, origin_groups(claim, attributions, relays)
+    return attributions, relays, origin_groups(claim)
 
 
 class _Document:
@@ -113,10 +124,10 @@ def document(claim, attributions, relays, groups):
     counted = {}  # attribution id -> origin label, for the counted ones
     for group in groups:
         if group.side != "uncounted":
-            for attribution in group.attributions:
-                counted[attribution.pk] = group.label
+            for pk in group.ids:
+                counted[pk] = group.label
     via = {pk: name for group in groups for pk, name in group.via.items()}
-    relay_ids = {(row[0], row[3]): row[1] for row in relays}  # (source, outlet name) -> id
+    relay_ids = {(row[0], row[2]): row[1] for row in relays}  # (source, outlet name) -> id
 
     for attribution in attributions:
         source = attribution.source
@@ -223,5 +234,5 @@ def _unique(relations):
 
 
 def for_claim(claim):
-    """The PROV-JSON document of `claim`: three queries."""
+    """The PROV-JSON document of `claim`: two queries."""
     return document(claim, *load_chain(claim))

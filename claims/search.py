@@ -4,17 +4,25 @@ One function searches, whatever the database (`search`); `refresh` keeps the
 stored search documents current. Each claim's document is its statement plus
 the quotes of its live attributions (removed and orphaned ones are left out):
 
-- PostgreSQL: ClaimSearchDocument.vector, a tsvector (config 'english') with
-  the statement at weight A and the quotes at weight B, GIN-indexed. `search`
-  matches it with websearch_to_tsquery ("quoted phrases", or, -not) and ranks
-  with ts_rank.
+- PostgreSQL: ClaimSearchDocument's two tsvectors (config 'english'), the
+  statement at weight A and the quotes at weight B. `search` matches them
+  joined, `statement_vector || quotes_vector`, GIN-indexed as that expression
+  (claim_search_vector_gin, migration 0013), with websearch_to_tsquery
+  ("quoted phrases", or, -not), and ranks with ts_rank over statement_vector
+  alone: a few hundred bytes inline, where the quotes of a claim with many
+  attributions run to kilobytes that ts_rank would have to detoast for every
+  match. The facets of a search hash-join the matched documents to an
+  index-only scan of claim_search_facets_idx (migration 0012).
 - SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
   and quotes; porter stemming). `search` turns the words and "quoted phrases"
-  of the query into an FTS5 query in which all must match, and ranks with
-  bm25, a statement hit weighing more than a quote hit.
+  of the query into an FTS5 query in which all must match, joins the table to
+  the claims (the unmanaged model ClaimFullText) and ranks with bm25 computed
+  once per matching row in that same pass, over the statement alone.
 
-Both annotate `search_rank`, higher for better matches. Both tables are created
-by migration claims/0003_claimsearchdocument.
+Both annotate `search_rank`, higher for better matches: claims whose statement
+matches first, by how well it matches, then those matched only in their quotes
+(rank 0). The "relevance" sort (claims.filters.SORTS) orders by it, then newest
+first. Both tables are created by migration claims/0003_claimsearchdocument.
 
 `refresh(claim_ids)` rebuilds the documents of those claims in one statement,
 on either database. It must run in the same transaction as the change to a
@@ -27,10 +35,11 @@ deferred() bulk block), and claims.signals calls it when a claim is saved.
 import json
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F, FloatField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, FloatField, Func, Lookup, Value
+
+from claims.models import ClaimFullText
 
 SEARCH_CONFIG = "english"
 # More words than this are ignored on SQLite (each adds a term to the FTS5 query).
@@ -38,17 +47,18 @@ MAX_TERMS = 16
 
 # The statement of a claim and all its quotes, upserted into its search document.
 _PG_UPSERT = """
-INSERT INTO claims_claimsearchdocument (claim_id, vector)
+INSERT INTO claims_claimsearchdocument (claim_id, statement_vector, quotes_vector)
 SELECT c.id,
-       setweight(to_tsvector(%(config)s::regconfig, c.statement), 'A')
-       || setweight(to_tsvector(%(config)s::regconfig,
-                                coalesce(string_agg(a.quote, ' ' ORDER BY a.id), '')), 'B')
+       setweight(to_tsvector(%(config)s::regconfig, c.statement), 'A'),
+       setweight(to_tsvector(%(config)s::regconfig,
+                             coalesce(string_agg(a.quote, ' ' ORDER BY a.id), '')), 'B')
 FROM claims_claim c
 LEFT JOIN claims_attribution a
        ON a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
 {where}
 GROUP BY c.id
-ON CONFLICT (claim_id) DO UPDATE SET vector = EXCLUDED.vector
+ON CONFLICT (claim_id) DO UPDATE
+SET statement_vector = EXCLUDED.statement_vector, quotes_vector = EXCLUDED.quotes_vector
 """
 _PG_WHERE = "WHERE c.id = ANY(%(ids)s)"
 
@@ -63,13 +73,38 @@ GROUP BY c.id
 """
 _SQLITE_WHERE = "WHERE c.id IN (SELECT value FROM json_each(%s))"
 
-# Constant SQL; the query text is always a bound parameter. bm25 weighs a hit in
-# the statement four times a hit in the quotes.
-_SQLITE_MATCH = "SELECT rowid FROM claims_claim_fts WHERE claims_claim_fts MATCH %s"
-_SQLITE_RANK = (
-    "SELECT -bm25(claims_claim_fts, 4.0, 1.0) FROM claims_claim_fts "
-    'WHERE claims_claim_fts MATCH %s AND claims_claim_fts.rowid = "claims_claim"."id"'
-)
+
+class Fts5Match(Lookup):
+    """`document MATCH query` on SQLite's FTS5 table; the query is a bound parameter."""
+
+    lookup_name = "fts5_match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+ClaimFullText._meta.get_field("document").register_lookup(Fts5Match)
+
+
+class Document(Func):
+    """`statement_vector || quotes_vector`: the expression claim_search_vector_gin indexes."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = SearchVectorField()
+
+
+class Bm25(Func):
+    """FTS5's bm25() of the matched row (lower is better), one weight per column."""
+
+    function = "bm25"
+    output_field = FloatField()
+
+
+# bm25 ranks by the statement alone, as ts_rank does on PostgreSQL.
+SQLITE_WEIGHTS = (1.0, 0.0)
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+")
@@ -100,14 +135,19 @@ def search(queryset, text):
         return queryset
     if _vendor(queryset.db) == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_document__vector=query).annotate(
-            search_rank=SearchRank(F("search_document__vector"), query)
+        document = Document("search_document__statement_vector", "search_document__quotes_vector")
+        return (
+            queryset.alias(search_document_match=document)
+            .filter(search_document_match=query)
+            .annotate(search_rank=SearchRank(F("search_document__statement_vector"), query))
         )
     match = fts5_query(text)
     if not match:  # nothing searchable, e.g. only punctuation
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    return queryset.filter(pk__in=RawSQL(_SQLITE_MATCH, [match])).annotate(  # noqa: S611
-        search_rank=RawSQL(_SQLITE_RANK, [match], output_field=FloatField())  # noqa: S611
+    # One pass: the claims are joined to their FTS5 rows (rowid = claim id) and
+    # bm25 is computed once per matching row, in the same query.
+    return queryset.filter(full_text__document__fts5_match=match).annotate(
+        search_rank=-Bm25(F("full_text__document"), *map(Value, SQLITE_WEIGHTS))
     )
 
 

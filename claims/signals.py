@@ -6,7 +6,7 @@ affects, with a fixed number of queries (see claims.status.recompute):
 - an attribution added, edited (including moved to another claim) or deleted;
 - a source's outlet, title or body changed, or its relays (SourceRelay rows,
   or `source.relays.add/remove/clear`);
-- an outlet's name, owner group or reliability grade changed;
+- an outlet's name, owner group, reliability grade or kind changed;
 - an owner group renamed or deleted (its outlets lose the group);
 - an actor's name, kind or role changed.
 
@@ -31,7 +31,8 @@ WATCHED_FIELDS = {
     Attribution: ("claim_id",),
     Source: ("outlet_id", "title", "body"),
     SourceRelay: ("source_id", "outlet_id", "cue"),
-    Outlet: ("name", "owner_group_id", "reliability"),
+    # kind: Claim.outlet_kinds, the claim list's outlet-kind filter and facet.
+    Outlet: ("name", "owner_group_id", "reliability", "kind"),
     OwnerGroup: ("name",),
     Actor: ("name", "kind", "role"),
 }
@@ -73,7 +74,9 @@ def _refresh_cached_claim(attribution, results):
         claim = attribution.claim
         result = results.get(claim.pk) if claim is not None else None
         if result is not None:
-            claim.status, claim.grade, claim.explanation, claim.origin_count = result
+            claim.status, claim.grade, claim.explanation = result[:3]
+            claim.origin_count, claim.outlet_kinds = result.origin_count, result.outlet_kinds
+            claim.origin_groups = result.origin_groups
 
 
 @receiver(post_save, sender=Attribution, dispatch_uid="status-attribution-saved")

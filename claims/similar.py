@@ -19,7 +19,16 @@ from django.db.models import Q
 from claims.models import Claim
 
 # Columns the similar-claims list shows (statement, badges and their tooltips).
-_COLUMNS = ("id", "statement", "status", "grade", "verdict", "explanation", "event_start")
+_COLUMNS = (
+    "id",
+    "statement",
+    "status",
+    "grade",
+    "verdict",
+    "explanation",
+    "event_start",
+    "event_end",
+)
 # The SQLite fallback scores at most this many candidates...
 MAX_CANDIDATES = 200
 # ...found through at most this many of the statement's longest words.

@@ -2,9 +2,9 @@
 
 It spans claims, attributions, sources, outlets and actors, so it is a plain
 module. The results are stored on Claim (status, grade, explanation,
-origin_count) for fast filtering; claims.signals keeps them current in the
-transaction of every change that can alter them, and `manage.py
-recompute_status` rebuilds them all.
+origin_count, and outlet_kinds for the claim list's outlet-kind facet) for fast
+filtering; claims.signals keeps them current in the transaction of every change
+that can alter them, and `manage.py recompute_status` rebuilds them all.
 
 Rules (issue 3)
 ---------------
@@ -363,6 +363,11 @@ class Result(NamedTuple):
     grade: int
     explanation: str
     origin_count: int
+    # Claim.outlet_kinds: the kinds of outlet of every live attribution's source,
+    # whatever its stance (set by Evaluator.evaluate, not by _claim).
+    outlet_kinds: int = 0
+    # Claim.origin_groups: the claim's origin groups (origin_groups_summary).
+    origin_groups: list = []
 
 
 UNSUPPORTED_NOTHING = Result(
@@ -397,7 +402,11 @@ _ATTRIBUTION_FIELDS = (
     "source__outlet__owner_group__name",
     "source__outlet__reliability",
     "source__title",
+    "source__outlet__kind",
 )
+# Where each attribution row holds its source's outlet kind (None: no known outlet).
+_OUTLET_KIND = _ATTRIBUTION_FIELDS.index("source__outlet__kind")
+_KIND_BIT = {kind: Claim.outlet_kind_bit(kind) for kind in Claim.OUTLET_KIND_BITS}
 _RELAY_FIELDS = (
     "source_id",
     "outlet_id",
@@ -491,10 +500,12 @@ class Evaluator:
             relays.setdefault(source_id, []).append(relay)
 
         by_claim = {}
+        outlet_kinds = {}  # claim id -> Claim.outlet_kinds
         needed_sources = set()
         for row in att_rows:
             att = self._attribution(row, relays)
             by_claim.setdefault(row[0], []).append(att)
+            outlet_kinds[row[0]] = outlet_kinds.get(row[0], 0) | _KIND_BIT[row[_OUTLET_KIND]]
             if att.needs_paragraph:
                 needed_sources.add(att.source_id)
         # A claim with 2+ counted attributions on one side may need the near-copy
@@ -517,7 +528,7 @@ class Evaluator:
             for att in atts:
                 if att.needs_paragraph:
                     self._resolve_relay(att, relays[att.source_id])
-            results[claim_id] = self._claim(atts)
+            results[claim_id] = self._claim(atts)._replace(outlet_kinds=outlet_kinds[claim_id])
         return results
 
     def _attribution(self, row, relays):
@@ -545,6 +556,7 @@ class Evaluator:
             outlet_group_name,
             outlet_reliability,
             title,
+            _outlet_kind,
         ) = row
         att.supports = stance == _SUPPORTS
         if att.kind == _SPECULATION or speaker_kind in _PUNDIT_KINDS or _may_be_hedged(quote):
@@ -668,7 +680,9 @@ class Evaluator:
                 for o in support_groups[0].origins
             )
             sentences.append(f"Grade {int(grade)} ({_GRADE_WORDS[grade]}): {graded}.")
-        return Result(status, int(grade), " ".join(sentences), n_support)
+        uncounted = spec_supports + spec_disputes
+        groups = origin_groups_summary(support_groups, dispute_groups, uncounted)
+        return Result(status, int(grade), " ".join(sentences), n_support, origin_groups=groups)
 
     def _groups(self, atts):
         """The independent origins of counted attributions, as _Group objects."""
@@ -811,6 +825,52 @@ class Evaluator:
                     yield i, j, *sizes
 
 
+def _att_order(att):
+    return (att.source_id, att.start, att.id)
+
+
+def _summary(side, label, reason, atts):
+    atts = sorted(atts, key=_att_order)
+    return {
+        "side": side,
+        "label": label,
+        "reason": reason,
+        "ids": [a.id for a in atts],
+        "sources": len({a.source_id for a in atts}),
+        "via": [[a.id, a.origin.name] for a in atts if a.relayed],
+        "notes": [[a.id, "; ".join(a.reasons)] for a in atts if a.reasons],
+    }
+
+
+def origin_groups_summary(support_groups, dispute_groups, uncounted):
+    """A claim's origin groups as JSON-ready data, stored on Claim.origin_groups.
+
+    One dict per independent origin, supporting ones first, then disputing ones,
+    then (when any) one "uncounted" group of the speculative attributions left
+    out: side ("supports", "disputes" or "uncounted"), label (the origins'
+    names joined by " · "), reason (why several origins count as one), ids (its
+    attributions, by source and position), sources (how many articles), via
+    ([id, agency name] for each passage the engine found relayed, by
+    relayed_via or by a relay named in its paragraph) and notes ([id, why it
+    was left out] for the uncounted ones). Lists only, so the stored value
+    compares equal to a fresh one after a JSON round trip.
+    """
+    groups = []
+    for side, side_groups in (("supports", support_groups), ("disputes", dispute_groups)):
+        for group in side_groups:
+            groups.append(
+                _summary(
+                    side,
+                    " · ".join(origin.name for origin in group.origins),
+                    "; ".join(group.reasons),
+                    [a for atts in group.att_lists for a in atts],
+                )
+            )
+    if uncounted:
+        groups.append(_summary("uncounted", "Not counted", "speculative", uncounted))
+    return groups
+
+
 _GRADE_WORDS = {
     1: "confirmed",
     2: "probably true",
@@ -935,15 +995,21 @@ def _write(results, using):
     table = quote(Claim._meta.db_table)
     cols = [quote(field(name).column) for name in ("status", "grade", "explanation")]
     count_col = quote(field("origin_count").column)
+    kinds_col = quote(field("outlet_kinds").column)
+    groups_col = quote(field("origin_groups").column)
     id_col = quote(Claim._meta.pk.column)
     rows = [[pk, *result] for pk, result in results.items()]
-    assignments = f"{cols[0]} = v.s, {cols[1]} = v.g, {cols[2]} = v.e, {count_col} = v.n"
+    assignments = (
+        f"{cols[0]} = v.s, {cols[1]} = v.g, {cols[2]} = v.e, {count_col} = v.n, {kinds_col} = v.k"
+        f", {groups_col} = v.o"
+    )
     # Only quoted identifiers are interpolated; the values travel as one JSON parameter.
     if connection.vendor == "postgresql":
         sql = (
             f"UPDATE {table} AS c SET {assignments} FROM (SELECT "  # noqa: S608
             "(r->>0)::bigint AS i, r->>1 AS s, "
-            "(r->>2)::smallint AS g, r->>3 AS e, (r->>4)::integer AS n "
+            "(r->>2)::smallint AS g, r->>3 AS e, (r->>4)::integer AS n, "
+            "(r->>5)::integer AS k, (r->6)::jsonb AS o "
             "FROM json_array_elements(%s::json) AS r) AS v "
             f"WHERE c.{id_col} = v.i"
         )
@@ -952,7 +1018,8 @@ def _write(results, using):
             f"UPDATE {table} SET {assignments} FROM (SELECT "  # noqa: S608
             "json_extract(value, '$[0]') AS i, "
             "json_extract(value, '$[1]') AS s, json_extract(value, '$[2]') AS g, "
-            "json_extract(value, '$[3]') AS e, json_extract(value, '$[4]') AS n "
+            "json_extract(value, '$[3]') AS e, json_extract(value, '$[4]') AS n, "
+            "json_extract(value, '$[5]') AS k, json(json_extract(value, '$[6]')) AS o "
             f"FROM json_each(%s)) AS v WHERE {table}.{id_col} = v.i"
         )
     else:
@@ -963,11 +1030,14 @@ def _write(results, using):
                 grade=r.grade,
                 explanation=r.explanation,
                 origin_count=r.origin_count,
+                outlet_kinds=r.outlet_kinds,
+                origin_groups=r.origin_groups,
             )
             for pk, r in results.items()
         ]
         Claim.objects.using(using).bulk_update(
-            claims, ["status", "grade", "explanation", "origin_count"]
+            claims,
+            ["status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"],
         )
         return
     with connection.cursor() as cursor:
@@ -986,7 +1056,7 @@ def _run(claims, attributions, relays, evaluator, using, write=True):
     stored = {
         row[0]: Result(*row[1:])
         for row in claims.order_by("id").values_list(
-            "id", "status", "grade", "explanation", "origin_count"
+            "id", "status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"
         )
     }
     if not stored:
@@ -1164,6 +1234,58 @@ def recompute_all(batch_size=5000, write=True, using=DEFAULT_DB_ALIAS, progress=
             if progress:
                 progress(Summary(total, changed, time.perf_counter() - started))
     return Summary(total, changed, time.perf_counter() - started)
+
+
+def fill_origin_groups(using=DEFAULT_DB_ALIAS, batch_size=5000):
+    """Store Claim.origin_groups of every claim, in batches; nothing else is written.
+
+    For the migration that added the field (claims 0009): it evaluates like
+    recompute_all but writes only that column (one UPDATE per batch), so it
+    runs whatever other derived columns later migrations add. Returns the
+    number of claims.
+    """
+    connection = connections[using]
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    column = connection.ops.quote_name(Claim._meta.get_field("origin_groups").column)
+    id_col = connection.ops.quote_name(Claim._meta.pk.column)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {table} AS c SET {column} = v.o FROM (SELECT "  # noqa: S608
+            "(r->>0)::bigint AS i, (r->1)::jsonb AS o "
+            f"FROM json_array_elements(%s::json) AS r) AS v WHERE c.{id_col} = v.i"
+        )
+    else:  # SQLite 3.33+, as _write
+        sql = (
+            f"UPDATE {table} SET {column} = v.o FROM (SELECT "  # noqa: S608
+            "json_extract(value, '$[0]') AS i, json(json_extract(value, '$[1]')) AS o "
+            f"FROM json_each(%s)) AS v WHERE {table}.{id_col} = v.i"
+        )
+    evaluator = Evaluator(using)
+    total = 0
+    for first, last in _batch_ranges(batch_size, using):
+        with transaction.atomic(using=using):
+            attributions = (
+                Attribution.objects.using(using)
+                .live()
+                .filter(claim_id__gte=first, claim_id__lte=last)
+            )
+            relays = SourceRelay.objects.using(using).filter(
+                source_id__in=attributions.filter(relayed_via__isnull=True).values("source_id")
+            )
+            ids = list(
+                Claim.objects.using(using)
+                .filter(pk__gte=first, pk__lte=last)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            att_rows = list(attributions.order_by().values_list(*_ATTRIBUTION_FIELDS))
+            relay_rows = list(relays.order_by("source_id", "id").values_list(*_RELAY_FIELDS))
+            results = evaluator.evaluate(ids, att_rows, relay_rows)
+            rows = json.dumps([[pk, r.origin_groups] for pk, r in results.items()])
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [rows])
+        total += len(ids)
+    return total
 
 
 # --------------------------------------------------------------------------

@@ -106,8 +106,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+# Persistent connections in production (a new PostgreSQL connection costs 10-25 ms a
+# request, bench/RESULTS.md), checked before reuse so a restarted database is reconnected
+# to; none in development, where runserver starts a thread per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# claims.ClaimFullText (SQLite's FTS5 table, derived) is left out of dumpdata and loaddata.
+DATABASE_ROUTERS = ["claims.routers.FullTextRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -191,8 +197,11 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 1000)
 IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
 IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
-# Admin uploads: files per upload, and where they wait between preview and confirm.
+# Admin uploads: files and articles per upload (a zip member, a JSON Lines or CSV row is
+# an article; bigger batches go through `manage.py import_articles`), and where they
+# wait between preview and confirm.
 IMPORT_UPLOAD_MAX_FILES = env_int("IMPORT_UPLOAD_MAX_FILES", 50)
+IMPORT_UPLOAD_MAX_ARTICLES = env_int("IMPORT_UPLOAD_MAX_ARTICLES", 1000)
 IMPORT_STASH_DIR = Path(env_str("IMPORT_STASH_DIR", str(VAR_DIR / "import-stash")))
 IMPORT_STASH_MAX_AGE = env_int("IMPORT_STASH_MAX_AGE", 3600)
 # Request limits, checked by Django before any view runs (a 400 beyond them): form
@@ -202,7 +211,14 @@ IMPORT_STASH_MAX_AGE = env_int("IMPORT_STASH_MAX_AGE", 3600)
 # temporary file instead of memory. Cap the whole body at the proxy too
 # (e.g. nginx client_max_body_size).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", IMPORT_MAX_BYTES + 1024 * 1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+# (confirming an admin upload posts every previewed article's fields: 9 per article in
+# sources.forms.PreviewArticleForm, so 10 per article at IMPORT_UPLOAD_MAX_ARTICLES,
+# plus Django's own 1000 for the management form, the CSRF token and every other form;
+# tests/provenance/test_upload_limits.py checks the arithmetic still holds. A confirmation
+# of 1,000 typical articles is about 0.6 MB, well within DATA_UPLOAD_MAX_MEMORY_SIZE.)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS", 10 * IMPORT_UPLOAD_MAX_ARTICLES + 1000
+)
 # (twice IMPORT_UPLOAD_MAX_FILES, so the upload form's own message names the limit first)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * IMPORT_UPLOAD_MAX_FILES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

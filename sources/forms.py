@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from sources.importer import FORMAT_CHOICES, Format
+from sources.importer import FORMAT_CHOICES, Format, parse_bytes
 from sources.models import Outlet, Source
 
 
@@ -69,6 +69,13 @@ class ImportUploadForm(forms.Form):
         "article says.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text += (
+            f" At most {settings.IMPORT_UPLOAD_MAX_FILES:,} files and "
+            f"{settings.IMPORT_UPLOAD_MAX_ARTICLES:,} articles per upload."
+        )
+
     def clean_files(self):
         files = self.cleaned_data["files"]
         limit = settings.IMPORT_UPLOAD_MAX_FILES
@@ -88,6 +95,34 @@ class ImportUploadForm(forms.Form):
 
     def clean_outlet(self):
         return _resolve_outlet(self.cleaned_data.get("outlet", ""))
+
+    def clean(self):
+        """Refuse more articles than IMPORT_UPLOAD_MAX_ARTICLES before anything is stashed.
+
+        The files are parsed as the preview will parse them; articles (not failed
+        files or rows) count, since the preview posts a form for each one on confirm
+        and DATA_UPLOAD_MAX_NUMBER_FIELDS is sized for this many.
+        """
+        cleaned = super().clean()
+        files, fmt = cleaned.get("files"), cleaned.get("format")
+        if not files or not fmt:
+            return cleaned
+        count = 0
+        for upload in files:
+            upload.seek(0)
+            parsed = parse_bytes(upload.read(), upload.name, fmt=fmt)
+            upload.seek(0)
+            count += sum(1 for item in parsed if item.article is not None)
+        limit = settings.IMPORT_UPLOAD_MAX_ARTICLES
+        if count > limit:
+            raise forms.ValidationError(
+                f"This upload holds {count:,} articles, more than {limit:,} in one upload "
+                "(IMPORT_UPLOAD_MAX_ARTICLES). Split it into smaller uploads, or import the "
+                "files with the import_articles management command "
+                "(manage.py import_articles), which has no such limit.",
+                code="too_many_articles",
+            )
+        return cleaned
 
 
 def _resolve_outlet(name):

@@ -1378,6 +1378,17 @@ def import_parsed(
     seen_files = []
     preview = dry_run and isinstance(items, list)
     items = iter(items)
+
+    def record_group(group_outcomes):
+        # The batch's counts as of the end of this group, written in the group's
+        # transaction: a run killed between groups (e.g. its worker SIGKILLed) leaves a
+        # batch that counts exactly the articles it holds.
+        done = result.outcomes + [outcome for _, outcome in group_outcomes if outcome]
+        names = files
+        if names is None:
+            names = list(dict.fromkeys([*seen_files, *(item.file for item, _ in group_outcomes)]))
+        record_outcomes(batch, done, names)
+
     while True:
         group = list(itertools.islice(items, None if preview else COMMIT_EVERY))
         # Articles are committed in groups (one fsync per group, not per article).
@@ -1390,7 +1401,16 @@ def import_parsed(
             seen_before = dict(seen)
             try:
                 outcomes = _import_group(
-                    group, batch, user, outlet, dry_run, seen, lookup, corrections, careful
+                    group,
+                    batch,
+                    user,
+                    outlet,
+                    dry_run,
+                    seen,
+                    lookup,
+                    corrections,
+                    careful,
+                    record=record_group if batch is not None else None,
                 )
             except _TryCarefully:
                 seen.clear()
@@ -1426,8 +1446,12 @@ class _TryCarefully(Exception):
     """Something in a group failed without savepoints: do the group again with them."""
 
 
-def _import_group(group, batch, user, outlet, dry_run, seen, lookup, corrections, careful):
-    """[(item, outcome)] for one group of items, in one transaction (none on a dry run)."""
+def _import_group(
+    group, batch, user, outlet, dry_run, seen, lookup, corrections, careful, record=None
+):
+    """[(item, outcome)] for one group of items, in one transaction (none on a dry run).
+
+    `record(outcomes)` runs at the end of that transaction (the batch's counts)."""
     from claims import status
 
     writing = nullcontext() if dry_run else transaction.atomic()
@@ -1435,7 +1459,7 @@ def _import_group(group, batch, user, outlet, dry_run, seen, lookup, corrections
         # The existing sources these articles duplicate, in one or two queries. A
         # source imported meanwhile by someone else is caught by its unique hash.
         known = duplicate_index([item.article for item in group if item.article])
-        return [
+        outcomes = [
             (
                 item,
                 _import_item(
@@ -1444,6 +1468,9 @@ def _import_group(group, batch, user, outlet, dry_run, seen, lookup, corrections
             )
             for item in group
         ]
+        if record is not None and not dry_run:
+            record(outcomes)
+        return outcomes
 
 
 def _import_item(

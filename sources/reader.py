@@ -156,6 +156,33 @@ def _noted(piece, low, high, notes, placed):
     )
 
 
+def article_rows(rows):
+    """The reader's rows (margin_rows) with every run of rows that have no margin
+    notes joined into one piece of HTML made here, for the template to print as is:
+    a long article without notes is one string, not a template loop per paragraph.
+    Rows with notes are passed on for the template to draw their notes.
+    """
+    pieces, run = [], []
+    for row in rows:
+        if row["notes"]:
+            if run:
+                pieces.append({"html": mark_safe("".join(run)), "notes": []})  # noqa: S308
+                run = []
+            pieces.append(row)
+        else:
+            # The paragraph's HTML is built from escaped pieces (highlighted_paragraphs).
+            run.append(
+                format_html(
+                    '<div class="para-row"><p class="body-paragraph" data-start="{}">{}</p></div>',
+                    row["start"],
+                    row["html"],
+                )
+            )
+    if run:
+        pieces.append({"html": mark_safe("".join(run)), "notes": []})  # noqa: S308
+    return pieces
+
+
 def margin_rows(body, paragraphs, notes):
     """The article's paragraphs as rows of the reader's grid, each with its margin notes.
 

@@ -1,5 +1,7 @@
 """The claim page: /claims/<id>/ (claims.views.claim_detail)."""
 
+import re
+
 from django.urls import reverse
 
 from claims.models import Attribution, Claim
@@ -12,16 +14,23 @@ from tests.factories import make_actor, make_attribution, make_claim, make_outle
 #  2. the signed-in user
 #  3. the user's own permissions     } require_perm("claims.view_claim"), then the
 #  4. the user's groups' permissions } navigation's `perms` reuses the cache
-#  5. the claim, with its creator
+#  5. the claim, with its creator and its origin groups (stored by the status engine)
 #  6. the claim's tags
-#  7. its attributions, with source, outlet, owner group, speaker and relaying agency
-#  8. the relays of their sources (the status engine's grouping reads them)
-#  9. its reviews, with their reviewers
-# 10. the claim's history records, with their users
-# 11. the history records of every attribution that was ever on the claim
-# 12. the similar claims (trigram on PostgreSQL, word overlap on SQLite)
+#  7. the ids of one page of its live attributions (EVIDENCE_PAGE_SIZE + 1), in date order
+#  8. those attributions and the ones the chain draws one by one (a few per origin,
+#     capped), with source, outlet, speaker, relaying agency and, for the page's rows,
+#     the slice of the body around each quote
+#  9. its removed and orphaned attributions (capped), with their sources
+# 10. its reviews, with their reviewers
+# 11. the claim's history records, with their users
+# 12. the history records of its most recently changed attributions (capped)
 # 13. the notes on the claim and on its attributions, with replies and authors
+# (The similar claims load after the page, from /claims/similar/: static/js/similar.js.)
 CLAIM_PAGE_QUERIES = 13
+# A claim with a verdict also has its schema.org ClaimReview, which reads:
+# 14. its first appearance (the earliest live supporting attribution)
+# 15. the articles it appears in (capped)
+CLAIM_WITH_VERDICT_QUERIES = 15
 
 
 class ClaimDetailTests(BaseTestCase):
@@ -203,11 +212,15 @@ class ClaimDetailTests(BaseTestCase):
         similar = make_claim("The minister confirmed the visit to the southern province")
         unrelated = make_claim("Harvest figures rose sharply in the autumn quarter")
         response = self.get(self.factchecker)
-        suggested = [c.pk for c in response.context["similar"]]
+        # The page loads them after it is shown (static/js/similar.js), from this address.
+        html = response.content.decode()
+        url = re.search(r'data-similar-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+        self.assertIn(f'data-claim="{self.claim.pk}"', html)
+        self.assertIn("js/similar", html)
+        found = self.client.get(url).json()["results"]
+        suggested = [c["id"] for c in found if c["id"] != self.claim.pk]
         self.assertIn(similar.pk, suggested)
         self.assertNotIn(unrelated.pk, suggested)
-        self.assertNotIn(self.claim.pk, suggested)
-        self.assertContains(response, reverse("claim-detail", args=[similar.pk]))
 
     def test_history_shows_who_when_and_old_and_new_values(self):
         attribution = self.unit["attributions"][1]

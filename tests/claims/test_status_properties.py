@@ -212,9 +212,9 @@ class StoredStatusProperty(TestCase):
         fresh = status.evaluate(Claim.objects.values_list("pk", flat=True))
         stored = {
             pk: status.Result(*values)
-            for pk, *values in Claim.objects.values_list(
-                "pk", "status", "grade", "explanation", "origin_count"
-            )
+            # Every stored field of the Result: status, grade, explanation, origin
+            # count, outlet kinds and origin groups.
+            for pk, *values in Claim.objects.values_list("pk", *status.Result._fields)
         }
         self.assertEqual(stored, fresh)
 

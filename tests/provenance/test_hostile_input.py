@@ -101,7 +101,17 @@ class HostileInputTests(BaseTestCase):
     def test_the_claim_page_shows_each_field_escaped(self):
         self.login(self.editor)
         html = self.client.get(reverse("claim-detail", args=[self.claim.pk])).content.decode()
-        for text in ("Claim ", "Note ", "Rationale ", "Speaker ", "Tag ", "Outlet "):
+        # Title and Wire: in the evidence rows and the chain's SVG, both built in Python.
+        for text in (
+            "Claim ",
+            "Note ",
+            "Rationale ",
+            "Speaker ",
+            "Tag ",
+            "Outlet ",
+            "Title ",
+            "Wire ",
+        ):
             self.assertIn(f"{text}&lt;script&gt;alert(1)&lt;/script&gt;", html, text)
 
     def test_the_reader_shows_each_field_escaped(self):

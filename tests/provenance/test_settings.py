@@ -41,6 +41,22 @@ def test_check_deploy_is_clean_with_debug_off():
     assert "System check identified no issues" in result.stdout
 
 
+def _database_setting(env):
+    code = "from django.conf import settings; d = settings.DATABASES['default']; "
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-2:]
+
+
+def test_persistent_connections_in_production_only():
+    # Production reuses connections (health-checked, so a restarted database is
+    # reconnected to); development, where runserver starts a thread a request, does not.
+    assert _database_setting(PRODUCTION_ENV) == ["60", "True"]
+    assert _database_setting({"DEBUG": "1"}) == ["0", "True"]
+    assert _database_setting(dict(PRODUCTION_ENV, CONN_MAX_AGE="5")) == ["5", "True"]
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = dict(PRODUCTION_ENV, SECRET_KEY="")
     result = run_manage("check", env=env)

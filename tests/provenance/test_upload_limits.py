@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from sources.forms import PreviewArticleForm, PreviewFormSet
 from tests.base import BaseTestCase
 from tests.factories import make_source
 
@@ -44,6 +45,21 @@ class RequestLimitTests(BaseTestCase):
             settings.DATA_UPLOAD_MAX_NUMBER_FILES, settings.IMPORT_UPLOAD_MAX_FILES
         )
         self.assertGreater(settings.FILE_UPLOAD_MAX_MEMORY_SIZE, 0)
+
+    def test_any_upload_the_form_accepts_can_be_confirmed(self):
+        # Confirming posts every field of every previewed article (at most
+        # IMPORT_UPLOAD_MAX_ARTICLES of them), the formset's management form and the
+        # CSRF token; the field limit is derived from the article limit in settings.
+        per_article = len(PreviewArticleForm.base_fields)
+        extra = len(PreviewFormSet().management_form.fields) + 1
+        self.assertLessEqual(
+            per_article * settings.IMPORT_UPLOAD_MAX_ARTICLES + extra,
+            settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+        # …and the field limit is still a limit, not switched off.
+        self.assertLess(
+            settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, 20 * settings.IMPORT_UPLOAD_MAX_ARTICLES
+        )
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
     def test_a_body_over_the_limit_gets_400(self):

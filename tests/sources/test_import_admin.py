@@ -305,6 +305,63 @@ class UploadPreviewConfirmTests(ImportAdminTestCase):
             self.client.get(large)
 
 
+def jsonl(count, start=0):
+    return "\n".join(
+        json.dumps({"title": f"Row {n}", "body": f"Row {n} text: the minister spoke on day {n}."})
+        for n in range(start, start + count)
+    )
+
+
+class ArticleLimitTests(ImportAdminTestCase):
+    """IMPORT_UPLOAD_MAX_ARTICLES bounds an upload; whatever the form accepts can be confirmed.
+
+    A confirmation posts every previewed article's fields, so DATA_UPLOAD_MAX_NUMBER_FIELDS
+    is derived from the article limit (provenance/settings.py); the real client POST below
+    goes through Django's request parsing, which enforces it.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.login(self.admin)
+
+    def test_an_upload_of_300_articles_previews_and_confirms(self):
+        preview = self.upload(upload("rows.jsonl", jsonl(300)))
+        response = self.client.get(preview)
+        self.assertContains(response, "300 articles to import")
+        data = self.management(response)
+        self.assertGreater(len(data), 1000)  # over Django's default field limit
+
+        response = self.client.post(preview, data)
+
+        batch = ImportBatch.objects.get()
+        self.assertRedirects(response, reverse("admin:sources_importbatch_change", args=[batch.pk]))
+        self.assertEqual(batch.imported_count, 300)
+        self.assertEqual(Source.objects.count(), 300)
+
+    @override_settings(IMPORT_UPLOAD_MAX_ARTICLES=5)
+    def test_an_upload_over_the_article_limit_is_refused_and_nothing_is_written(self):
+        bundle = io.BytesIO()
+        with zipfile.ZipFile(bundle, "w") as archive:
+            archive.writestr("a.txt", "A headline\n\nThe first story.")
+            archive.writestr("b.txt", "B headline\n\nThe second story.")
+        files = [upload("rows.jsonl", jsonl(4)), upload("bundle.zip", bundle.getvalue())]
+
+        response = self.client.post(UPLOAD_URL, {"files": files, "format": "auto"})
+
+        self.assertContains(
+            response,
+            "This upload holds 6 articles, more than 5 in one upload (IMPORT_UPLOAD_MAX_ARTICLES).",
+        )
+        self.assertContains(response, "manage.py import_articles")
+        self.assertEqual(list(self.stash_dir.iterdir()), [])
+        self.assertEqual((Source.objects.count(), ImportBatch.objects.count()), (0, 0))
+
+        # At the limit (failed rows are not articles and do not count) it is accepted.
+        rows = jsonl(5) + "\n{not json}"
+        preview = self.upload(upload("rows.jsonl", rows))
+        self.assertContains(self.client.get(preview), "5 articles to import")
+
+
 class SourceAdminTests(ImportAdminTestCase):
     def test_the_import_record_is_shown_and_the_raw_html_never_rendered(self):
         self.login(self.admin)

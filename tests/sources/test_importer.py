@@ -567,6 +567,30 @@ class AtomicityTests(ImporterTestCase):
         self.assertEqual(Suggestion.objects.count(), count - 1)
         self.assertFalse(Source.objects.filter(title=f"Story {bad}").exists())
 
+    def test_a_run_stopped_between_groups_leaves_a_batch_counting_what_it_holds(self):
+        from sources.importer import COMMIT_EVERY
+
+        class Stopped(Exception):
+            pass
+
+        def progress(done, total, path):
+            # The process dies (e.g. its worker is SIGKILLed) once the first group is
+            # committed, while it reads the second.
+            if done == COMMIT_EVERY + 2:
+                raise Stopped
+
+        for n in range(2 * COMMIT_EVERY):
+            self.write(f"{n:03d}.txt", f"Story {n}\n\nThe minister said item {n} went well.")
+        with self.assertRaises(Stopped):
+            import_files([self.tmp], user=self.admin, progress=progress)
+
+        batch = ImportBatch.objects.get()
+        self.assertEqual(batch.sources.count(), COMMIT_EVERY)
+        self.assertEqual(
+            (batch.imported_count, batch.duplicate_count, batch.failed_count),
+            (COMMIT_EVERY, 0, 0),
+        )
+
 
 class DryRunTests(ImporterTestCase):
     def test_dry_run_writes_nothing_but_reports_what_would_happen(self):
