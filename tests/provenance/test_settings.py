@@ -106,3 +106,23 @@ def test_unsupported_database_fails_loudly(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "not a url")
     with pytest.raises(ImproperlyConfigured):
         env_database("DATABASE_URL", "sqlite:///x.sqlite3")
+
+
+def test_wsgi_application_loads_and_freezes_startup_objects():
+    # The WSGI module builds the app with production settings, then moves the objects
+    # loaded at startup out of the garbage collector's generations (gc.freeze).
+    code = (
+        "import gc, provenance.wsgi as w; "
+        "print(callable(w.application), gc.get_freeze_count() > 10000)"
+    )
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    clean_env.update(PRODUCTION_ENV)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
