@@ -37,7 +37,7 @@ from claims.forms import (
 from claims.models import Annotation, AnnotationConflict, Claim
 from provenance.access import require_perm
 from sources.models import Source
-from sources.reader import margin_rows
+from sources.reader import article_rows, margin_rows
 
 # Access helpers ----------------------------------------------------------------
 
@@ -98,13 +98,15 @@ def passage_threads(request, source):
 def reader_context(request, source, paragraphs, anchored, orphaned):
     """What sources/source_detail.html needs: the paragraphs as rows with margin notes.
 
-    `note_rows` is always there (the article is drawn from it); the notes, the
-    export link and the form only for the roles that may see or write them.
+    `article_rows` is always there (the article is drawn from it: runs of
+    paragraphs without notes joined into one piece of HTML, sources.reader.
+    article_rows); the notes, the export link and the form only for the roles
+    that may see or write them.
     """
     if not request.user.has_perm("claims.view_annotation"):
-        return {"note_rows": margin_rows(source.body, paragraphs, [])}
+        return {"article_rows": article_rows(margin_rows(source.body, paragraphs, []))}
     return {
-        "note_rows": margin_rows(source.body, paragraphs, anchored),
+        "article_rows": article_rows(margin_rows(source.body, paragraphs, anchored)),
         "orphaned_notes": orphaned,
         "note_count": len(anchored) + len(orphaned),
         "note_form": PassageAnnotationForm(source=source)

@@ -15,6 +15,8 @@ from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from provenance.text import counted
+
 NODE_WIDTH = 176
 NODE_HEIGHT = 44
 H_GAP = 14
@@ -183,10 +185,6 @@ def _place_row(nodes, left):
     return cursor - H_GAP
 
 
-def _plural(n, noun):
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def layout(claim, groups):
     """Positions for every node, edge and origin frame of the claim's chain.
 
@@ -284,8 +282,8 @@ def layout(claim, groups):
             more = Node(
                 ROW_ATTRIBUTION,
                 f"+{group.more} more",
-                f"{_plural(group.count, 'passage')}, {_plural(group.sources, 'article')}",
-                title=f"{_plural(group.more, 'more passage')} of this origin: see the evidence",
+                f"{counted(group.count, 'passage')}, {counted(group.sources, 'article')}",
+                title=f"{counted(group.more, 'more passage')} of this origin: see the evidence",
                 css="attribution more",
                 href="#evidence-heading",
                 slots=[centre],
@@ -344,8 +342,8 @@ def layout(claim, groups):
         passages = sum(group.count for group in rest)
         node = Node(
             ROW_ATTRIBUTION,
-            f"{_plural(len(rest), 'more origin')}",
-            _plural(passages, "passage"),
+            f"{counted(len(rest), 'more origin')}",
+            counted(passages, "passage"),
             title="; ".join(group.label for group in rest[:MAX_GROUPS])
             + ("; …" if len(rest) > MAX_GROUPS else ""),
             css="attribution more",
@@ -361,7 +359,7 @@ def layout(claim, groups):
                 0,
                 right - x + GROUP_PAD,
                 0,
-                f"{_plural(len(rest), 'more origin')}",
+                f"{counted(len(rest), 'more origin')}",
                 "listed in the evidence",
                 css="origin origin-more",
             )

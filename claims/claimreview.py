@@ -24,10 +24,12 @@ Only live attributions count: removed and orphaned ones are no evidence.
 import json
 
 from django.conf import settings
+from django.db.models import Case, F, When
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from claims.models import Actor, Attribution, Claim
+from sources.models import Source
 
 CONTEXT = "https://schema.org"
 
@@ -94,31 +96,50 @@ def _appearance(source, absolute_url):
     return work
 
 
-def _appearance_order(attribution):
-    # Dated articles oldest first, then undated ones; ties by article, then position.
-    published = attribution.source.published_on
-    return (published is None, published or "", attribution.source_id, attribution.start)
+# The long text (and import-only) columns of a source: a ClaimReview never needs them.
+_SOURCE_TEXT = (
+    "body",
+    "original_text",
+    "raw_html",
+    "import_notes",
+    "missing_metadata",
+    "proposed_relays",
+)
 
 
-def claim_review(claim, review, attributions, absolute_url):
-    """The ClaimReview of `claim`, or None when it has no verdict.
+def appearances(claim, limit=None):
+    """(first appearance, articles it appears in) of `claim`: two queries.
 
-    `review` is the claim's latest Review (or None), `attributions` its
-    attributions with source, outlet and speaker loaded (only live supporting
-    ones are used; all live ones when none supports it), `absolute_url` turns
-    a path into an absolute URL (request.build_absolute_uri).
+    The evidence is its live supporting attributions (all live ones when none
+    supports it). The first appearance is the earliest of them (dated articles
+    oldest first, then undated ones; ties by article, then position), with
+    source, outlet and speaker, or None; the articles are theirs in the same
+    order, with their outlets, at most `limit` of them.
     """
-    if not claim.verdict:
-        return None
-    live = [a for a in attributions if a.deleted_at is None and a.orphaned_at is None]
-    supporting = [a for a in live if a.stance == Attribution.Stance.SUPPORTS] or live
-    supporting.sort(key=_appearance_order)
-    seen, sources = set(), []
-    for attribution in supporting:
-        if attribution.source_id not in seen:
-            seen.add(attribution.source_id)
-            sources.append(attribution.source)
-    return build(claim, review, supporting[0] if supporting else None, sources, absolute_url)
+    live = claim.attributions.live()
+    first = (
+        live.select_related("source__outlet", "speaker")
+        .defer(*(f"source__{name}" for name in _SOURCE_TEXT))
+        .order_by(
+            Case(When(stance=Attribution.Stance.SUPPORTS, then=0), default=1),
+            F("source__published_on").asc(nulls_last=True),
+            "source_id",
+            "start",
+            "pk",
+        )
+        .first()
+    )
+    if first is None:
+        return None, []
+    if first.stance == Attribution.Stance.SUPPORTS:
+        live = live.filter(stance=Attribution.Stance.SUPPORTS)
+    sources = (
+        Source.objects.filter(pk__in=live.values("source_id"))
+        .select_related("outlet")
+        .defer(*_SOURCE_TEXT)
+        .order_by(F("published_on").asc(nulls_last=True), "pk")
+    )
+    return first, list(sources[:limit] if limit is not None else sources)
 
 
 def build(claim, review, first, sources, absolute_url):
@@ -161,14 +182,15 @@ def build(claim, review, first, sources, absolute_url):
 
 
 def for_claim(claim, absolute_url):
-    """claim_review() with what it needs loaded: two queries (latest review, evidence)."""
+    """The ClaimReview of `claim`, or None when it has no verdict: three queries (its
+    latest review, its first appearance, the articles it appears in).
+
+    `absolute_url` turns a path into an absolute URL (request.build_absolute_uri).
+    """
     if not claim.verdict:
         return None
     review = claim.reviews.order_by("-created_at", "-pk").first()
-    attributions = list(
-        claim.attributions.live().select_related("source__outlet", "speaker").order_by("pk")
-    )
-    return claim_review(claim, review, attributions, absolute_url)
+    return build(claim, review, *appearances(claim), absolute_url)
 
 
 # Characters that could end the <script> element or open a comment inside it.

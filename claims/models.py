@@ -886,21 +886,25 @@ class ClaimCount(models.Model):
     def __str__(self):
         return f"{self.status}/{self.verdict or '-'}/{self.outlet_kinds}: {self.n}"
 
+    @staticmethod
+    def _recounted(using):
+        """(status, verdict, outlet_kinds, n) of the current claims, counted afresh."""
+        return (
+            Claim.objects.using(using)
+            .current()
+            .order_by()
+            .values_list("status", "verdict", "outlet_kinds")
+            .annotate(n=models.Count("*"))
+        )
+
     @classmethod
     def rebuild(cls, using=DEFAULT_DB_ALIAS):
         """Recount every row from the claims (after a restore, or to repair drift)."""
         with transaction.atomic(using=using):
             cls.objects.using(using).all().delete()
-            rows = (
-                Claim.objects.using(using)
-                .current()
-                .order_by()
-                .values_list("status", "verdict", "outlet_kinds")
-                .annotate(n=models.Count("*"))
-            )
             cls.objects.using(using).bulk_create(
                 cls(status=status, verdict=verdict, outlet_kinds=kinds, n=n)
-                for status, verdict, kinds, n in rows
+                for status, verdict, kinds, n in cls._recounted(using)
             )
 
     @classmethod
@@ -914,12 +918,7 @@ class ClaimCount(models.Model):
             if n
         }
         actual = {
-            (status, verdict, kinds): n
-            for status, verdict, kinds, n in Claim.objects.using(using)
-            .current()
-            .order_by()
-            .values_list("status", "verdict", "outlet_kinds")
-            .annotate(n=models.Count("*"))
+            (status, verdict, kinds): n for status, verdict, kinds, n in cls._recounted(using)
         }
         return {
             key: (counted.get(key, 0), actual.get(key, 0))

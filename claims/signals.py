@@ -74,9 +74,9 @@ def _refresh_cached_claim(attribution, results):
         claim = attribution.claim
         result = results.get(claim.pk) if claim is not None else None
         if result is not None:
-            claim.status, claim.grade, claim.explanation = result[:3]
-            claim.origin_count, claim.outlet_kinds = result.origin_count, result.outlet_kinds
-            claim.origin_groups = result.origin_groups
+            # Result's fields are the Claim fields the engine stores.
+            for name, value in result._asdict().items():
+                setattr(claim, name, value)
 
 
 @receiver(post_save, sender=Attribution, dispatch_uid="status-attribution-saved")

@@ -81,6 +81,7 @@ from django.db.models.expressions import RawSQL
 
 from claims import search
 from claims.models import Actor, Attribution, Claim
+from provenance.text import counted
 from sources.models import Outlet, SourceRelay
 
 # --------------------------------------------------------------------------
@@ -359,6 +360,8 @@ def _score(inter, union):
 
 
 class Result(NamedTuple):
+    """What the engine stores on a claim: each field is the Claim field of that name."""
+
     status: str
     grade: int
     explanation: str
@@ -406,6 +409,7 @@ _ATTRIBUTION_FIELDS = (
 )
 # Where each attribution row holds its source's outlet kind (None: no known outlet).
 _OUTLET_KIND = _ATTRIBUTION_FIELDS.index("source__outlet__kind")
+_RELAYED_VIA = _ATTRIBUTION_FIELDS.index("relayed_via_id")
 _KIND_BIT = {kind: Claim.outlet_kind_bit(kind) for kind in Claim.OUTLET_KIND_BITS}
 _RELAY_FIELDS = (
     "source_id",
@@ -657,13 +661,13 @@ class Evaluator:
             sentences.extend(group.merge_sentences)
         if spec_supports:
             sentences.append(
-                f"{_count(len(spec_supports), 'speculative attribution')} not counted: "
+                f"{counted(len(spec_supports), 'speculative attribution')} not counted: "
                 + "; ".join(_left_out(a) for a in spec_supports)
                 + "."
             )
         if spec_disputes:
             sentences.append(
-                f"{_count(len(spec_disputes), 'speculative dispute')} not counted: "
+                f"{counted(len(spec_disputes), 'speculative dispute')} not counted: "
                 + "; ".join(_left_out(a) for a in spec_disputes)
                 + "."
             )
@@ -959,12 +963,8 @@ def _list(groups):
     return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
-def _count(n, noun):
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _origins(n):
-    return _count(n, "independent origin")
+    return counted(n, "independent origin")
 
 
 # --------------------------------------------------------------------------
@@ -1023,22 +1023,8 @@ def _write(results, using):
             f"FROM json_each(%s)) AS v WHERE {table}.{id_col} = v.i"
         )
     else:
-        claims = [
-            Claim(
-                pk=pk,
-                status=r.status,
-                grade=r.grade,
-                explanation=r.explanation,
-                origin_count=r.origin_count,
-                outlet_kinds=r.outlet_kinds,
-                origin_groups=r.origin_groups,
-            )
-            for pk, r in results.items()
-        ]
-        Claim.objects.using(using).bulk_update(
-            claims,
-            ["status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"],
-        )
+        claims = [Claim(pk=pk, **r._asdict()) for pk, r in results.items()]
+        Claim.objects.using(using).bulk_update(claims, Result._fields)
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, [json.dumps(rows, ensure_ascii=False)])
@@ -1054,22 +1040,31 @@ def _run(claims, attributions, relays, evaluator, using, write=True):
     if write:
         claims = claims.select_for_update(of=("self",))
     stored = {
-        row[0]: Result(*row[1:])
-        for row in claims.order_by("id").values_list(
-            "id", "status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"
-        )
+        row[0]: Result(*row[1:]) for row in claims.order_by("id").values_list("id", *Result._fields)
     }
     if not stored:
         return {}, {}
-    att_rows = list(attributions.order_by().values_list(*_ATTRIBUTION_FIELDS))
-    relay_rows = []
-    if any(row[11] is None for row in att_rows):
-        relay_rows = list(relays.order_by("source_id", "id").values_list(*_RELAY_FIELDS))
-    results = evaluator.evaluate(list(stored), att_rows, relay_rows)
+    results = evaluator.evaluate(list(stored), *_rows(attributions, relays))
     changed = {pk: r for pk, r in results.items() if r != stored[pk]}
     if write:
         _write(changed, using)
     return results, changed
+
+
+def _relays_of(attributions, using):
+    """The relays of the sources of `attributions` that have no relayed_via (a subquery)."""
+    return SourceRelay.objects.using(using).filter(
+        source_id__in=attributions.filter(relayed_via__isnull=True).values("source_id")
+    )
+
+
+def _rows(attributions, relays):
+    """The engine's input: the attribution rows, and the relay rows when one needs them."""
+    att_rows = list(attributions.order_by().values_list(*_ATTRIBUTION_FIELDS))
+    relay_rows = []
+    if any(row[_RELAYED_VIA] is None for row in att_rows):
+        relay_rows = list(relays.order_by("source_id", "id").values_list(*_RELAY_FIELDS))
+    return att_rows, relay_rows
 
 
 def _claims_condition(claim_ids=(), sources=(), outlets=(), actors=(), owner_groups=(), using=None):
@@ -1119,11 +1114,10 @@ def recompute(condition, using=DEFAULT_DB_ALIAS, write=True):
     matching = Claim.objects.using(using).filter(condition).values("pk")
     # Only live attributions are evidence (removed and orphaned ones are not).
     attributions = Attribution.objects.using(using).live().filter(claim_id__in=matching)
-    relays = SourceRelay.objects.using(using).filter(
-        source_id__in=attributions.filter(relayed_via__isnull=True).values("source_id")
-    )
     with transaction.atomic(using=using, savepoint=False):
-        outcome = _run(claims, attributions, relays, Evaluator(using), using, write)
+        outcome = _run(
+            claims, attributions, _relays_of(attributions, using), Evaluator(using), using, write
+        )
         if write:
             # The same claims' full-text search documents (claims.search), one statement.
             search.refresh(outcome[0], using=using)
@@ -1166,16 +1160,19 @@ def _batch_ranges(batch_size, using):
         last = ids[-1]
 
 
+def _batch(first, last, using):
+    """The claims with ids first..last, their live attributions and the relays to read."""
+    claims = Claim.objects.using(using).filter(pk__gte=first, pk__lte=last)
+    attributions = (
+        Attribution.objects.using(using).live().filter(claim_id__gte=first, claim_id__lte=last)
+    )
+    return claims, attributions, _relays_of(attributions, using)
+
+
 def _recompute_batch(first, last, evaluator, using, write):
     """Recompute the claims with ids first..last, in one transaction."""
     with transaction.atomic(using=using):
-        attributions = (
-            Attribution.objects.using(using).live().filter(claim_id__gte=first, claim_id__lte=last)
-        )
-        relays = SourceRelay.objects.using(using).filter(
-            source_id__in=attributions.filter(relayed_via__isnull=True).values("source_id")
-        )
-        claims = Claim.objects.using(using).filter(pk__gte=first, pk__lte=last)
+        claims, attributions, relays = _batch(first, last, using)
         results, changed = _run(claims, attributions, relays, evaluator, using, write)
     return len(results), len(changed)
 
@@ -1264,23 +1261,9 @@ def fill_origin_groups(using=DEFAULT_DB_ALIAS, batch_size=5000):
     total = 0
     for first, last in _batch_ranges(batch_size, using):
         with transaction.atomic(using=using):
-            attributions = (
-                Attribution.objects.using(using)
-                .live()
-                .filter(claim_id__gte=first, claim_id__lte=last)
-            )
-            relays = SourceRelay.objects.using(using).filter(
-                source_id__in=attributions.filter(relayed_via__isnull=True).values("source_id")
-            )
-            ids = list(
-                Claim.objects.using(using)
-                .filter(pk__gte=first, pk__lte=last)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            att_rows = list(attributions.order_by().values_list(*_ATTRIBUTION_FIELDS))
-            relay_rows = list(relays.order_by("source_id", "id").values_list(*_RELAY_FIELDS))
-            results = evaluator.evaluate(ids, att_rows, relay_rows)
+            claims, attributions, relays = _batch(first, last, using)
+            ids = list(claims.order_by("pk").values_list("pk", flat=True))
+            results = evaluator.evaluate(ids, *_rows(attributions, relays))
             rows = json.dumps([[pk, r.origin_groups] for pk, r in results.items()])
             with connection.cursor() as cursor:
                 cursor.execute(sql, [rows])

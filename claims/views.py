@@ -361,16 +361,6 @@ SET_ASIDE_LIMIT = 50
 HISTORY_ATTRIBUTIONS = 50
 # Articles listed as the appearances of a claim in its schema.org ClaimReview.
 CLAIMREVIEW_APPEARANCES = 20
-# The long text (and import-only) columns of a source: never loaded for the claim page.
-_SOURCE_COLUMNS = (
-    "body",
-    "original_text",
-    "raw_html",
-    "import_notes",
-    "missing_metadata",
-    "proposed_relays",
-)
-_SOURCE_TEXT = tuple(f"source__{name}" for name in _SOURCE_COLUMNS)
 # Characters of a source's body read around each quote: the context is looked
 # for up to CONTEXT_LIMIT characters either side (sources.reader.quote_in_context),
 # plus CONTEXT_MARGIN before, to tell whether the cut falls inside a sentence.
@@ -388,8 +378,10 @@ def _truncated(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _evidence_order():
-    return (F("source__published_on").asc(nulls_last=True), "source_id", "start", "pk")
+def _evidence_order(published_on="source__published_on"):
+    """The evidence's order: by the source's date (`published_on`: a field path or an
+    alias), undated last, then source, position and id."""
+    return (F(published_on).asc(nulls_last=True), "source_id", "start", "pk")
 
 
 def _cursor(attribution):
@@ -471,9 +463,9 @@ def evidence_page(claim, cursor="", also=()):
     if condition is not None:
         rows = rows.filter(condition)
     page_ids = list(
-        rows.order_by(F("published").asc(nulls_last=True), "source_id", "start", "pk").values_list(
-            "pk", flat=True
-        )[: EVIDENCE_PAGE_SIZE + 1]
+        rows.order_by(*_evidence_order("published")).values_list("pk", flat=True)[
+            : EVIDENCE_PAGE_SIZE + 1
+        ]
     )
     window_start = Greatest(F("start") - (CONTEXT_LIMIT + CONTEXT_MARGIN), Value(0))
     loaded = {
@@ -658,28 +650,7 @@ def _render_claim(request, claim, review_form, status=200):
             names[("relayed_via", a.relayed_via_id)] = a.relayed_via.name
     claimreview_data = None
     if claim.verdict:
-        # Its first appearance: the earliest live supporting attribution (any live one
-        # when none supports it); then the articles it appears in, capped.
-        live = claim.attributions.live()
-        first = (
-            live.select_related("source__outlet", "speaker")
-            .defer(*_SOURCE_TEXT)
-            .order_by(
-                Case(When(stance=Attribution.Stance.SUPPORTS, then=0), default=1),
-                *_evidence_order(),
-            )
-            .first()
-        )
-        sources = []
-        if first is not None:
-            if first.stance == Attribution.Stance.SUPPORTS:
-                live = live.filter(stance=Attribution.Stance.SUPPORTS)
-            sources = list(
-                Source.objects.filter(pk__in=live.values("source_id"))
-                .select_related("outlet")
-                .defer(*_SOURCE_COLUMNS)
-                .order_by(F("published_on").asc(nulls_last=True), "pk")[:CLAIMREVIEW_APPEARANCES]
-            )
+        first, sources = claimreview.appearances(claim, limit=CLAIMREVIEW_APPEARANCES)
         claimreview_data = claimreview.build(
             claim, reviews[0] if reviews else None, first, sources, request.build_absolute_uri
         )

@@ -31,3 +31,8 @@ def content_hash(text):
     normalized = unicodedata.normalize("NFKC", text or "")
     normalized = _SPACE_RE.sub(" ", normalized).strip()
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def counted(n, noun):
+    """ "1 passage", "3 passages": `n` and `noun`, plural when `n` is not 1."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -15,7 +15,7 @@ from claims.views import claim_page, list_url, status_breakdown
 from provenance.access import require_perm
 from sources.forms import CorrectTextForm
 from sources.models import Outlet, Source
-from sources.reader import article_rows, highlighted_paragraphs, paragraph_ranges
+from sources.reader import highlighted_paragraphs, paragraph_ranges
 
 
 @require_perm("sources.view_outlet", "claims.view_claim")
@@ -65,8 +65,6 @@ def source_detail(request, pk):
     # Passage notes and their threads (claims.annotation_views): one query.
     anchored_notes, orphaned_notes = passage_threads(request, source)
     paragraphs = highlighted_paragraphs(source.body, attributions, notes=anchored_notes)
-    # The paragraphs as rows with their margin notes, orphaned notes, the note form.
-    reading = reader_context(request, source, paragraphs, anchored_notes, orphaned_notes)
     # The claims it carries, in order of first appearance, with their attributions here.
     carried = {}
     for attribution in attributions:
@@ -95,9 +93,8 @@ def source_detail(request, pk):
                 if request.user.has_perm("claims.add_attribution")
                 else None
             ),
-            # The rows again, with runs of rows without notes joined into one string.
-            "article_rows": article_rows(reading["note_rows"]),
-            **reading,
+            # The paragraphs as rows with their margin notes, orphaned notes, the note form.
+            **reader_context(request, source, paragraphs, anchored_notes, orphaned_notes),
         },
     )
 

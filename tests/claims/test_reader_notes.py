@@ -42,7 +42,7 @@ class ReaderNotesTests(BaseTestCase):
 
     def test_notes_sit_in_the_margin_of_the_paragraph_holding_their_passage(self):
         response = self.get(self.factchecker)
-        rows = response.context["note_rows"]
+        rows = response.context["article_rows"]
         self.assertEqual(
             [[n.pk for n in row["notes"]] for row in rows], [[self.first.pk], [self.second.pk]]
         )
