@@ -12,8 +12,17 @@ from django.db.models import Max, Subquery
 
 from claims.models import Attribution, Claim
 
-# Fields that change on every save or that the reader does not need to see.
-_SKIPPED = {"id", "updated_at", "created_at", "created_by", "version", "fingerprint"}
+# Fields that change on every save or that the reader does not need to see (and
+# the attribution's copy of its source's date, kept by triggers, not recorded).
+_SKIPPED = {
+    "id",
+    "updated_at",
+    "created_at",
+    "created_by",
+    "version",
+    "fingerprint",
+    "published_on",
+}
 # The engine's derived fields: claims.status stores them with a plain UPDATE that
 # writes no history record, so the next record's diff would pin the engine's
 # change on whoever saved next. The page shows the current values instead.

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Greatest, Substr
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +35,6 @@ from claims.models import (
     queue_priority,
 )
 from provenance.access import require_perm
-from sources.models import Source
 from sources.reader import quote_in_context
 
 # Rows per page of every claim table.
@@ -181,7 +180,7 @@ def _add_evidence_counts(claims):
 @require_perm("claims.view_claim")
 def claim_list(request):
     """The fact-checker's home: every claim, filtered, faceted, sorted and paged."""
-    filterset = ClaimFilter(request.GET, queryset=Claim.objects.current())
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.listed())
     # One query for every facet and the total, which the paginator uses as its count.
     counts = filterset.facet_counts()
     page = claim_page(request, filterset.qs, count=counts["total"])
@@ -302,7 +301,7 @@ def dashboard(request):
     )
     # The top of claim_queue_idx: its exact expression, order and condition.
     queue = list(
-        Claim.objects.current()
+        Claim.objects.listed()
         .filter(verdict="")
         .order_by(queue_priority().asc(), "created_at", "pk")
         .prefetch_related("tags")[:QUEUE_SIZE]
@@ -327,7 +326,7 @@ def dashboard(request):
 def actor_detail(request, pk):
     """An actor, and the claims attributed to them, with a status breakdown."""
     actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), pk=pk)
-    claims = Claim.objects.current().filter(
+    claims = Claim.objects.listed().filter(
         Exists(Attribution.objects.live().filter(claim=OuterRef("pk"), speaker=actor))
     )
     return render(
@@ -446,24 +445,20 @@ def evidence_page(claim, cursor="", also=()):
     every attribution loaded by id): the page's rows and those of `also` (ids
     of the claim's attributions, e.g. the ones the chain draws), loaded
     together. Two queries: the ids of the page's EVIDENCE_PAGE_SIZE + 1 rows,
-    each row's source date by a correlated lookup on the source's primary key
-    (a join would have the planner hash all the sources of the database);
-    then those rows and `also` by id, with source, outlet, speaker and
-    relaying agency, the columns the page shows and only the slice of each
-    source's body around its quote (the sentence holding it), never whole
-    bodies. (One query with the ids as a subquery OR'ed with `also` made the
-    planner expect hundreds of rows and hash every actor and outlet.)
+    a range of attribution_evidence_idx (the source's date is copied onto each
+    attribution, Attribution.published_on); then those rows and `also` by id,
+    with source, outlet, speaker and relaying agency, the columns the page
+    shows and only the slice of each source's body around its quote (the
+    sentence holding it), never whole bodies. (One query with the ids as a
+    subquery OR'ed with `also` made the planner expect hundreds of rows and
+    hash every actor and outlet.)
     """
-    rows = claim.attributions.live().alias(
-        published=Subquery(
-            Source.objects.filter(pk=OuterRef("source_id")).order_by().values("published_on")
-        )
-    )
-    condition = _after(cursor, "published") if cursor else None
+    rows = claim.attributions.live()
+    condition = _after(cursor, "published_on") if cursor else None
     if condition is not None:
         rows = rows.filter(condition)
     page_ids = list(
-        rows.order_by(*_evidence_order("published")).values_list("pk", flat=True)[
+        rows.order_by(*_evidence_order("published_on")).values_list("pk", flat=True)[
             : EVIDENCE_PAGE_SIZE + 1
         ]
     )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's own widget templates, for FORM_RENDERER below
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
@@ -87,6 +88,14 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/ can replace
+# Django's input, select, multiple_input and textarea templates with copies whose
+# includes are written out: a select rendered each option, and each option its
+# attributes, through an {% include %}, about 0.4 ms for a six-option select on a
+# 2-core machine (0.1 ms now). The output is the same, byte for byte
+# (tests/provenance/test_widget_templates.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "provenance.wsgi.application"
 ASGI_APPLICATION = "provenance.asgi.application"

@@ -25,7 +25,7 @@ def outlet_detail(request, pk):
         Outlet.objects.select_related("owner_group").prefetch_related("aliases"), pk=pk
     )
     # Claims evidenced by at least one of the outlet's articles (same as ?outlet= on the list).
-    claims = Claim.objects.current().filter(
+    claims = Claim.objects.listed().filter(
         Exists(Attribution.objects.live().filter(claim=OuterRef("pk"), source__outlet=outlet))
     )
     siblings = list(outlet.owner_group.outlets.exclude(pk=outlet.pk)) if outlet.owner_group else []
@@ -58,6 +58,7 @@ def source_detail(request, pk):
     every_attribution = list(
         source.attributions.filter(deleted_at__isnull=True)
         .select_related("claim", "speaker", "relayed_via")
+        .defer("claim__origin_groups")  # read by the claim page only (ClaimQuerySet.listed)
         .order_by("start", "end", "pk")
     )
     attributions = [a for a in every_attribution if a.orphaned_at is None]

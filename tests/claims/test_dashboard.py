@@ -92,6 +92,8 @@ class DashboardTests(BaseTestCase):
         )
         self.assertEqual(response.context["queue_total"], 4)
         self.assertContains(response, 'href="/?reviewed=no&amp;sort=queue"')
+        # Without the stored origin groups, which only the claim page reads.
+        self.assertIn("origin_groups", response.context["queue"][0].get_deferred_fields())
 
     def test_queue_is_capped_and_says_so(self):
         for i in range(QUEUE_SIZE):
