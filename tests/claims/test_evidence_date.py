@@ -7,8 +7,10 @@ or cleared, an attribution moved to another source, and a write of a wrong date.
 """
 
 import datetime
+import unittest
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Attribution
 from claims.views import evidence_page
@@ -118,3 +120,27 @@ class EvidenceDateTests(BaseTestCase):
         Source.objects.filter(pk=sources[1].pk).update(published_on=datetime.date(2024, 1, 1))
         rows, _, _ = evidence_page(self.claim)
         self.assertEqual([a.pk for a in rows], [made[1].pk, made[2].pk, made[0].pk])
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "plans are PostgreSQL's")
+class EvidenceIndexTests(BaseTestCase):
+    def test_a_page_of_evidence_is_read_in_order_from_the_index(self):
+        """The page's first query matches attribution_evidence_idx: no sort, no other index.
+
+        Sequential scans and sorts are priced out, as at full scale, so that the plan
+        shows whether the query's filter and order still fit the index."""
+        claim = make_claim()
+        for day in (3, 1, 2):
+            source = make_source(published_on=datetime.date(2024, 1, day))
+            make_attribution(claim, source)
+        make_attribution(claim, make_source())
+        with CaptureQueriesContext(connection) as queries:
+            rows, _, _ = evidence_page(claim)
+        self.assertEqual(len(rows), 4)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("attribution_evidence_idx", plan)
+        self.assertNotIn("Sort", plan)
