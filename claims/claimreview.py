@@ -28,7 +28,7 @@ from django.db.models import Case, F, When
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from claims.models import Actor, Attribution, Claim
+from claims.models import EVIDENCE_ORDER, Actor, Attribution, Claim
 from sources.models import Source
 
 CONTEXT = "https://schema.org"
@@ -121,11 +121,7 @@ def appearances(claim, limit=None):
         live.select_related("source__outlet", "speaker")
         .defer(*(f"source__{name}" for name in _SOURCE_TEXT))
         .order_by(
-            Case(When(stance=Attribution.Stance.SUPPORTS, then=0), default=1),
-            F("source__published_on").asc(nulls_last=True),
-            "source_id",
-            "start",
-            "pk",
+            Case(When(stance=Attribution.Stance.SUPPORTS, then=0), default=1), *EVIDENCE_ORDER
         )
         .first()
     )

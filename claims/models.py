@@ -598,6 +598,13 @@ class Review(models.Model):
         return f"{self.get_verdict_display()} on “{self.claim}”"
 
 
+# The order evidence is read in: by its source's date (the copy on the attribution,
+# Attribution.published_on), undated last, then source, position and id. The claim
+# page (with its keyset cursor, claims.views._after), the PROV export and the
+# ClaimReview use it; attribution_evidence_idx serves it for a claim's live ones.
+EVIDENCE_ORDER = (F("published_on").asc(nulls_last=True), "source_id", "start", "pk")
+
+
 class AttributionQuerySet(models.QuerySet):
     """Attributions in their three states.
 
@@ -616,6 +623,9 @@ class AttributionQuerySet(models.QuerySet):
 
     def removed(self):
         return self.filter(deleted_at__isnull=False)
+
+    def in_evidence_order(self):
+        return self.order_by(*EVIDENCE_ORDER)
 
 
 # Characters of context kept on each side of a quote (TextQuoteSelector prefix/suffix).

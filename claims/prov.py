@@ -30,8 +30,6 @@ Relations
   actedOnBehalfOf              the article's outlet -> the agency it relays
 """
 
-from django.db.models import F
-
 from claims import webanno
 from claims.chain import origin_groups
 from claims.models import Actor, Attribution
@@ -77,7 +75,7 @@ def load_chain(claim):
         claim.attributions.live()
         .select_related("source__outlet__owner_group", "speaker", "relayed_via__owner_group")
         .defer("source__body", "source__original_text", "source__raw_html")
-        .order_by(F("source__published_on").asc(nulls_last=True), "source_id", "start", "pk")
+        .in_evidence_order()
     )
     relays = relay_rows(claim) if attributions else []
     return attributions, relays, origin_groups(claim)

@@ -377,24 +377,16 @@ def _truncated(text, limit):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _evidence_order(published_on="source__published_on"):
-    """The evidence's order: by the source's date (`published_on`: a field path or an
-    alias), undated last, then source, position and id."""
-    return (F(published_on).asc(nulls_last=True), "source_id", "start", "pk")
-
-
 def _cursor(attribution):
-    published = attribution.source.published_on
+    published = attribution.published_on
     return (
         f"{published.isoformat() if published else '-'}."
         f"{attribution.source_id}.{attribution.start}.{attribution.pk}"
     )
 
 
-def _after(cursor, published_on="source__published_on"):
-    """The rows after `cursor` in _evidence_order(), as a Q; None for a bad cursor.
-
-    `published_on` names the source's date (a field path or an alias)."""
+def _after(cursor):
+    """The rows after `cursor` in EVIDENCE_ORDER, as a Q; None for a bad cursor."""
     try:
         published, source_id, start, pk = cursor.split(".")
         source_id, start, pk = int(source_id), int(start), int(pk)
@@ -405,11 +397,11 @@ def _after(cursor, published_on="source__published_on"):
         Q(start__gt=start) | Q(start=start, pk__gt=pk), source_id=source_id
     )
     if published is None:
-        return Q(**{f"{published_on}__isnull": True}) & later_in_date
+        return Q(published_on__isnull=True) & later_in_date
     return (
-        Q(**{f"{published_on}__gt": published})
-        | Q(**{f"{published_on}__isnull": True})
-        | Q(later_in_date, **{published_on: published})
+        Q(published_on__gt=published)
+        | Q(published_on__isnull=True)
+        | Q(later_in_date, published_on=published)
     )
 
 
@@ -427,6 +419,7 @@ _EVIDENCE_COLUMNS = (
     "relayed_via_id",
     "deleted_at",
     "orphaned_at",
+    "published_on",
     "source__title",
     "source__outlet_id",
     "source__published_on",
@@ -441,7 +434,7 @@ _EVIDENCE_COLUMNS = (
 def evidence_page(claim, cursor="", also=()):
     """One page of the claim's live attributions, each with its quote in context.
 
-    Keyset pagination in _evidence_order(). Returns (rows, next cursor or "",
+    Keyset pagination in EVIDENCE_ORDER. Returns (rows, next cursor or "",
     every attribution loaded by id): the page's rows and those of `also` (ids
     of the claim's attributions, e.g. the ones the chain draws), loaded
     together. Two queries: the ids of the page's EVIDENCE_PAGE_SIZE + 1 rows,
@@ -454,14 +447,10 @@ def evidence_page(claim, cursor="", also=()):
     hash every actor and outlet.)
     """
     rows = claim.attributions.live()
-    condition = _after(cursor, "published_on") if cursor else None
+    condition = _after(cursor) if cursor else None
     if condition is not None:
         rows = rows.filter(condition)
-    page_ids = list(
-        rows.order_by(*_evidence_order("published_on")).values_list("pk", flat=True)[
-            : EVIDENCE_PAGE_SIZE + 1
-        ]
-    )
+    page_ids = list(rows.in_evidence_order().values_list("pk", flat=True)[: EVIDENCE_PAGE_SIZE + 1])
     window_start = Greatest(F("start") - (CONTEXT_LIMIT + CONTEXT_MARGIN), Value(0))
     loaded = {
         attribution.pk: attribution
@@ -610,7 +599,7 @@ def _render_claim(request, claim, review_form, status=200):
             "orphan_reason",
             "source__title",
         )
-        .order_by(*_evidence_order())[: SET_ASIDE_LIMIT + 1]
+        .in_evidence_order()[: SET_ASIDE_LIMIT + 1]
     )
     orphaned = [a for a in set_aside[:SET_ASIDE_LIMIT] if a.deleted_at is None]
     removed = [a for a in set_aside[:SET_ASIDE_LIMIT] if a.deleted_at is not None]
