@@ -524,14 +524,16 @@ def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
         made += len(batch)
         log(f"{made} attributions")
 
-        if derive:
-            search.rebuild_all()
-            log("search documents")
     if derive:
         if workers is None:
             workers = status.default_workers()
         summary = status.recompute_all(workers=workers)
         log(f"statuses: {summary.claims} claims recomputed, {summary.changed} changed")
+        # After the statuses: each document copies its claim's as it is written
+        # (ClaimSearchDocument), where written before, every status set would
+        # rewrite its document too.
+        search.rebuild_all()
+        log("search documents")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")

@@ -11,8 +11,13 @@ the quotes of its live attributions (removed and orphaned ones are left out):
   ("quoted phrases", or, -not), and ranks with ts_rank over statement_vector
   alone: a few hundred bytes inline, where the quotes of a claim with many
   attributions run to kilobytes that ts_rank would have to detoast for every
-  match. The facets of a search hash-join the matched documents to an
-  index-only scan of claim_search_facets_idx (migration 0012).
+  match. Each document also carries copies of its claim's status, verdict,
+  outlet kinds, creation time and merged state (database triggers, migration
+  0015): a search that nothing but those narrows is counted and paged from
+  the documents alone, in one statement (`search_documents`,
+  ClaimSearchDocumentQuerySet.counted_and_paged, claims.filters.ClaimFilter.
+  documents); with other filters, the facets hash-join the matched documents
+  to an index-only scan of claim_search_facets_idx (migration 0012).
 - SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
   and quotes; porter stemming). `search` turns the words and "quoted phrases"
   of the query into an FTS5 query in which all must match, joins the table to
@@ -134,13 +139,7 @@ def search(queryset, text):
     if not text:
         return queryset
     if _vendor(queryset.db) == "postgresql":
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        document = Document("search_document__statement_vector", "search_document__quotes_vector")
-        return (
-            queryset.alias(search_document_match=document)
-            .filter(search_document_match=query)
-            .annotate(search_rank=SearchRank(F("search_document__statement_vector"), query))
-        )
+        return _pg_search(queryset, text, "search_document__")
     match = fts5_query(text)
     if not match:  # nothing searchable, e.g. only punctuation
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
@@ -149,6 +148,23 @@ def search(queryset, text):
     return queryset.filter(full_text__document__fts5_match=match).annotate(
         search_rank=-Bm25(F("full_text__document"), *map(Value, SQLITE_WEIGHTS))
     )
+
+
+def _pg_search(queryset, text, prefix):
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    document = Document(f"{prefix}statement_vector", f"{prefix}quotes_vector")
+    return (
+        queryset.alias(search_document_match=document)
+        .filter(search_document_match=query)
+        .annotate(search_rank=SearchRank(F(f"{prefix}statement_vector"), query))
+    )
+
+
+def search_documents(documents, text):
+    """PostgreSQL only: the ClaimSearchDocuments of `documents` matching `text`,
+    annotated with `search_rank`, as search() matches and ranks their claims."""
+    text = (text or "").strip()
+    return _pg_search(documents, text, "") if text else documents
 
 
 def refresh(claim_ids, using=DEFAULT_DB_ALIAS):

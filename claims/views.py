@@ -22,7 +22,7 @@ from claims.annotation_views import claim_context
 from claims.chain import drawn_ids, load_drawn, origin_groups
 from claims.chain import layout as chain_layout
 from claims.chain import svg as chain_svg
-from claims.filters import OUTLET_KIND_CHOICES, REVIEWED_CHOICES, SORTS, ClaimFilter
+from claims.filters import OUTLET_KIND_CHOICES, REVIEWED_CHOICES, SORTS, ClaimFilter, shaped
 from claims.forms import ReviewForm
 from claims.history import changes_since, claim_history
 from claims.models import (
@@ -177,14 +177,42 @@ def _add_evidence_counts(claims):
         claim.attribution_count, claim.dispute_count = counts.get(claim.pk, (0, 0))
 
 
+def _search_page(request, documents):
+    """(facet counts, page of claim ids) of a search counted and paged on the search
+    documents it matches (ClaimFilter.ordered_documents), read once for both.
+
+    The page asked for is read with the counts; a page past the last (known
+    from the counts only) is read again as the last page.
+    """
+    asked = request.GET.get("page")
+    try:
+        number = max(int(asked), 1)
+    except (TypeError, ValueError):
+        number = 1
+    counts, ids = documents.counted_and_paged((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    counts = shaped(counts)
+    page = Paginator(range(counts["total"]), PAGE_SIZE).get_page(asked)
+    if page.number != number:
+        rows = page.object_list  # a range: the positions of the last page's rows
+        ids = list(documents.values_list("claim_id", flat=True)[rows.start : rows.stop])
+    page.object_list = ids
+    return counts, page
+
+
 @require_perm("claims.view_claim")
 def claim_list(request):
     """The fact-checker's home: every claim, filtered, faceted, sorted and paged."""
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.listed())
     # One query for every facet and the total, which the paginator uses as its count.
-    counts = filterset.facet_counts()
-    page = claim_page(request, filterset.qs, count=counts["total"])
-    claims = list(page.object_list)
+    documents = filterset.ordered_documents()
+    if documents is None:
+        # One query for every facet and the total, which the paginator uses as its count.
+        counts = filterset.facet_counts()
+        page = claim_page(request, filterset.qs, count=counts["total"])
+        claims = list(page.object_list)
+    else:
+        counts, page = _search_page(request, documents)
+        claims = list(filterset.qs.filter(pk__in=page.object_list).prefetch_related("tags"))
     _add_evidence_counts(claims)
     query = request.GET.copy()
     query.pop("page", None)

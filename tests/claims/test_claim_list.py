@@ -234,6 +234,34 @@ class SearchTests(ClaimListCase):
             self.listed("?q=zeppelin&sort=oldest"), [twice.pk, once.pk, older.pk, newer.pk]
         )
 
+    def test_search_results_page_in_order(self):
+        # More matches than a page: page 2 goes on where page 1 stops, for every sort a
+        # search pages on its documents alone (claims.filters.DOCUMENT_SORTS) and one
+        # it does not. Same words, same lengths: the ranks tie, and the newest come first.
+        now = timezone.now()
+        made = [make_claim(f"Hovercraft report {i}") for i in range(PAGE_SIZE + 3)]
+        for age, claim in enumerate(made):
+            Claim.objects.filter(pk=claim.pk).update(created_at=now - datetime.timedelta(hours=age))
+        newest_first = [claim.pk for claim in made]
+        for sort, expected in (
+            ("relevance", newest_first),
+            ("newest", newest_first),
+            ("oldest", newest_first[::-1]),
+            ("status", newest_first),
+            ("grade", newest_first),
+        ):
+            with self.subTest(sort=sort):
+                first = self.listed(f"?q=hovercraft&sort={sort}")
+                second = self.listed(f"?q=hovercraft&sort={sort}&page=2")
+                self.assertEqual(first + second, expected)
+        # A page past the last shows the last; a page that is no number, the first.
+        response = self.client.get(URL + "?q=hovercraft&page=99")
+        self.assertEqual(response.context["page"].number, 2)
+        self.assertEqual([c.pk for c in response.context["claims"]], newest_first[PAGE_SIZE:])
+        response = self.client.get(URL + "?q=hovercraft&page=first")
+        self.assertEqual(response.context["page"].number, 1)
+        self.assertEqual([c.pk for c in response.context["claims"]], newest_first[:PAGE_SIZE])
+
     def test_search_combines_with_filters_and_counts_matches(self):
         n = self.news
         response = self.client.get(URL + "?q=pipeline&status=" + n.meeting.status)
@@ -410,6 +438,8 @@ class DemoQueryCountTests(BaseTestCase):
             "",
             "?status=single_source&sort=oldest",
             "?q=Patrushev&outlet_kind=newspaper&sort=evidence",
+            # Counted and paged from the search documents on PostgreSQL (ClaimFilter.documents).
+            "?q=Patrushev&reviewed=no",
             "?reviewed=no&has_disputes=false&speaker_kind=analyst&page=2",
         )
         for query in queries:
