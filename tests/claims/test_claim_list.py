@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections import Counter
 from io import StringIO
 
 from django.core.management import call_command
@@ -182,6 +183,37 @@ class FacetTests(ClaimListCase):
         facets = self.facets("?reviewed=no")
         self.assertEqual(facets["status"], {"speculative": 1, "contested": 1, "unsupported": 1})
         self.assertEqual(facets["outlet_kind"], {"newspaper": 1, "state_media": 2, "unknown": 1})
+
+    def test_search_facets_count_the_claims_listed(self):
+        # On PostgreSQL a search counted on the search documents' copies of the claims'
+        # facets (ClaimFilter.documents), elsewhere on the claims: either way, exactly the
+        # claims the search lists.
+        make_newsroom(label=" again")
+        for query in (
+            "?q=beijing",
+            "?q=sanctions",
+            "?q=sanctions&reviewed=no",
+            "?q=beijing&outlet_kind=wire",
+            "?q=sanctions&status=contested&status=corroborated",
+        ):
+            with self.subTest(query=query):
+                listed = list(Claim.objects.filter(pk__in=self.listed(query)))
+                self.assertTrue(listed)
+                kinds = [
+                    kind or "unknown"
+                    for claim in listed
+                    for bit, kind in enumerate(Claim.OUTLET_KIND_BITS)
+                    if claim.outlet_kinds & (1 << bit)
+                ]
+                reviewed = Counter("yes" if claim.verdict else "no" for claim in listed)
+                # Options with no claims are shown only when selected (count 0).
+                facets = {
+                    name: {value: n for value, n in options.items() if n}
+                    for name, options in self.facets(query).items()
+                }
+                self.assertEqual(facets["status"], dict(Counter(c.status for c in listed)))
+                self.assertEqual(facets["outlet_kind"], dict(Counter(kinds)))
+                self.assertEqual(facets["reviewed"], dict(reviewed))
 
     def test_option_links_keep_the_other_filters(self):
         response = self.client.get(URL + "?q=sanctions&page=1")
