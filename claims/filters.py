@@ -61,7 +61,7 @@ SORTS = {
 }
 
 
-# The sorts a claim's search document orders by alone, on its copies (ClaimFilter.page_ids).
+# The sorts a search document orders by on its copies (ClaimFilter.ordered_documents).
 DOCUMENT_SORTS = ("relevance", "newest", "oldest", "status")
 
 

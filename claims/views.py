@@ -203,7 +203,6 @@ def _search_page(request, documents):
 def claim_list(request):
     """The fact-checker's home: every claim, filtered, faceted, sorted and paged."""
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.listed())
-    # One query for every facet and the total, which the paginator uses as its count.
     documents = filterset.ordered_documents()
     if documents is None:
         # One query for every facet and the total, which the paginator uses as its count.
