@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils.functional import cached_property
 
 from claims import search
 from claims.models import (
@@ -237,6 +238,7 @@ class ClaimFilter(django_filters.FilterSet):
             rows = self.filters[name].filter(rows, data.get(name))
         return rows
 
+    @cached_property
     def documents(self):
         """The search documents of the listed claims, where they alone can list them.
 
@@ -261,27 +263,25 @@ class ClaimFilter(django_filters.FilterSet):
 
     def ordered_documents(self):
         """The search documents of the listed claims in the order of the sort in force
-        (documents()), or None where those can't order them."""
-        documents = self.documents()
-        if documents is None or self.sort_key not in DOCUMENT_SORTS:
+        (`documents`), or None where those can't order them."""
+        if self.documents is None or self.sort_key not in DOCUMENT_SORTS:
             return None
-        return documents.order_by(*_ordering(self.sort_key))
+        return self.documents.order_by(*_ordering(self.sort_key))
 
     def facet_counts(self):
         """Counts of the filtered claims by status, verdict and outlet kind, and the total.
 
         One query: over ClaimCount when only status, verdict, reviewed and
         outlet kind filter the claims; over the documents a search matches
-        when nothing else narrows it (documents()); otherwise over the
+        when nothing else narrows it (`documents`); otherwise over the
         filtered claims (ClaimQuerySet.facet_counts). A claim carried by
         outlets of several kinds counts once under each.
         """
         self.qs  # noqa: B018 -- runs the filters, setting self.filtered
-        documents = self.documents()
         if self._only_counted_filters("sort"):
             counts = self._counted_filters(ClaimCount.objects.all()).facet_counts()
-        elif documents is not None:
-            counts = documents.facet_counts()
+        elif self.documents is not None:
+            counts = self.documents.facet_counts()
         else:
             counts = self.filtered.facet_counts()
         return shaped(counts)
