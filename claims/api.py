@@ -10,8 +10,6 @@ Removed (soft-deleted) attributions and deleted notes are left out of lists
 unless asked for (?state=, ?deleted=true), and never count as evidence.
 """
 
-from django.db import transaction
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -20,7 +18,7 @@ from rest_framework.response import Response
 
 from claims import claimreview, prov, webanno
 from claims.annotation_views import _may_delete
-from claims.editor_views import _live_twin, _needs, _save_new_tags
+from claims.editor_views import _needs
 from claims.filters import AnnotationFilter, AttributionFilter, ClaimFilter
 from claims.forms import ClaimForm, ReviewForm
 from claims.models import Actor, Annotation, Attribution, Claim, Review, VersionConflict
@@ -189,18 +187,14 @@ class ClaimViewSet(
 
     def create(self, request, *args, **kwargs):
         data = self._form(request)
-        with transaction.atomic():
-            claim = Claim(
-                statement=data["statement"],
-                event_start=data.get("event_start"),
-                event_end=data.get("event_end"),
-                created_by=request.user,
-            )
-            claim.full_clean(exclude=["fingerprint"])
-            claim._history_user = request.user
-            claim._change_reason = "Written through the API"
-            claim.save()
-            claim.tags.set(_save_new_tags(data.get("tag_list", [])))
+        claim = Claim.create_new(
+            request.user,
+            statement=data["statement"],
+            event_start=data.get("event_start"),
+            event_end=data.get("event_end"),
+            tags=data.get("tag_list", []),
+            reason="Written through the API",
+        )
         claim = self.get_queryset().get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
@@ -208,16 +202,14 @@ class ClaimViewSet(
         claim = self.get_object()
         _not_merged(claim)
         data = self._form(request, claim, partial=partial)
-        tags = data.get("tag_list")
-        with transaction.atomic():
-            claim.edit(
-                request.user,
-                data["version"],
-                statement=data["statement"],
-                event_start=data.get("event_start"),
-                event_end=data.get("event_end"),
-                tags=_save_new_tags(tags) if tags is not None else None,
-            )
+        claim.edit(
+            request.user,
+            data["version"],
+            statement=data["statement"],
+            event_start=data.get("event_start"),
+            event_end=data.get("event_end"),
+            tags=data.get("tag_list"),
+        )
         claim = self.get_queryset().get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data)
 
@@ -366,19 +358,6 @@ def _full_clean(instance):
         raise exceptions.ValidationError(error_messages(error)) from None
 
 
-def _check_twin(attribution):
-    twin = _live_twin(attribution)
-    if twin is not None:
-        raise exceptions.ValidationError(
-            {
-                "quote": [
-                    f"This passage already evidences claim #{attribution.claim_id} "
-                    f"(attribution #{twin.pk})."
-                ]
-            }
-        )
-
-
 @extend_schema_view(
     list=extend_schema(summary="Attributions (live ones unless ?state= says otherwise)"),
     create=extend_schema(
@@ -415,25 +394,21 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
         data = writing.validated_data
         source = Source.objects.get(pk=data["source"].pk)
         start, end = anchor(source, data)
-        with transaction.atomic():
-            attribution = Attribution(
-                claim=data["claim"],
-                source=source,
-                quote=data["quote"],
-                start=start,
-                end=end,
-                speaker=data.get("speaker"),
-                kind=data["kind"],
-                stance=data["stance"],
-                relayed_via=data.get("relayed_via"),
-                created_by=request.user,
-            )
-            attribution.take_context(source.body)
-            _check_twin(attribution)
-            _full_clean(attribution)
-            attribution._history_user = request.user
-            attribution._change_reason = "Attributed through the API"
-            attribution.save()  # claims.signals recomputes the claim's status here
+        attribution = Attribution(
+            claim=data["claim"],
+            source=source,
+            quote=data["quote"],
+            start=start,
+            end=end,
+            speaker=data.get("speaker"),
+            kind=data["kind"],
+            stance=data["stance"],
+            relayed_via=data.get("relayed_via"),
+            created_by=request.user,
+        )
+        attribution.take_context(source.body)
+        # Checked and saved as in the UI; ValidationError is a 400 (provenance.api).
+        attribution.save_new(request.user, "Attributed through the API")
         attribution = self.get_queryset().get(pk=attribution.pk)
         return Response(AttributionSerializer(attribution).data, status=status.HTTP_201_CREATED)
 
@@ -445,38 +420,31 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
         writing.is_valid(raise_exception=True)
         data = writing.validated_data
         source = Source.objects.get(pk=attribution.source_id)
-        attribution.source = source
-        with transaction.atomic():
-            # Optimistic concurrency on updated_at, as the UI: one conditional UPDATE.
-            if not Attribution.objects.filter(
-                pk=attribution.pk, updated_at=data["updated_at"], deleted_at__isnull=True
-            ).update(updated_at=timezone.now()):
-                raise Conflict(
-                    f"Attribution #{attribution.pk} changed since {data['updated_at'].isoformat()}"
-                    "; read it again."
-                )
-            if {"quote", "start", "prefix", "suffix"} & data.keys():
-                data.setdefault("quote", attribution.quote)
-                attribution.quote = data["quote"]
-                attribution.start, attribution.end = anchor(source, data)
-                attribution.take_context(source.body)
-                attribution.orphaned_at = None
-                attribution.orphan_reason = ""
-            for name in ("speaker", "kind", "stance", "relayed_via"):
-                if name in data:
-                    setattr(attribution, name, data[name])
-            _check_twin(attribution)
-            _full_clean(attribution)
-            attribution._history_user = request.user
-            attribution._change_reason = "Attribution edited through the API"
-            attribution.save()  # claims.signals recomputes the claim's status here
+        fields = ("speaker", "kind", "stance", "relayed_via")
+        changes = {name: data[name] for name in fields if name in data}
+        if {"quote", "start", "prefix", "suffix"} & data.keys():
+            data.setdefault("quote", attribution.quote)
+            changes["quote"] = data["quote"]
+            changes["start"], changes["end"] = anchor(source, data)
+        try:
+            # Optimistic concurrency on updated_at, as the UI (Attribution.edit).
+            attribution.edit(
+                request.user,
+                data["updated_at"],
+                reason="Attribution edited through the API",
+                **changes,
+            )
+        except VersionConflict:
+            raise Conflict(
+                f"Attribution #{attribution.pk} changed since {data['updated_at'].isoformat()}"
+                "; read it again."
+            ) from None
         attribution = self.get_queryset().get(pk=attribution.pk)
         return Response(AttributionSerializer(attribution).data)
 
     def destroy(self, request, *args, **kwargs):
         attribution = self.get_object()
         if attribution.deleted_at is None:
-            attribution._history_user = request.user
             attribution.remove(request.user)  # claims.signals recomputes the claim's status
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -62,6 +62,7 @@ from claims.models import (
     Review,
     Tag,
 )
+from provenance.text import find_nul
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source, SourceRelay
 
 FORMAT = "provenance-backup"
@@ -293,6 +294,22 @@ def export_data():
     }
 
 
+def refuse_nul(data):
+    """BackupError naming the first NUL character in a backup document, if any.
+
+    PostgreSQL cannot store NUL in text: a backup holding one would restore on
+    SQLite and not on PostgreSQL, so it is refused on both, before anything is
+    written. The app refuses NUL on every way in, so only a file edited by hand
+    (or a database filled before that rule) holds one.
+    """
+    location = find_nul(data)
+    if location is not None:
+        raise BackupError(
+            f"{location}: the text contains a NUL character (\\u0000), which PostgreSQL "
+            "cannot store; remove it and try again. Nothing was written."
+        )
+
+
 def _annotation_collections(claims):
     """Every annotation, as the per-source and per-claim W3C collections (sorted)."""
     collections = []
@@ -351,6 +368,7 @@ def import_data(data):
         raise BackupError(
             f"Backup format version {data.get('version')!r} is not supported (expected {VERSION})."
         )
+    refuse_nul(data)
     try:
         with transaction.atomic():
             check_empty()

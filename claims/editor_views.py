@@ -11,12 +11,10 @@ in it (claims.signals on each attribution save, or claims.status.deferred).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
@@ -32,6 +30,7 @@ from claims.history import attribution_changes_since, changes_since
 from claims.models import Actor, ActorAlias, Attribution, Claim, VersionConflict
 from claims.similar import similar_claims
 from provenance.access import check_perm, require_perm
+from provenance.concurrency import retry_once_on_conflict, save_or_winner
 from provenance.text import normalize_name
 from sources.models import Source
 
@@ -40,13 +39,6 @@ PAGE_SIZE = 50
 # Suggestions returned by the JSON endpoints.
 AUTOCOMPLETE_LIMIT = 10
 SIMILAR_LIMIT = 5
-
-
-def _save_new_tags(tags):
-    for tag in tags:
-        if tag.pk is None:
-            tag.save()
-    return tags
 
 
 def _needs(request, data):
@@ -58,26 +50,15 @@ def _needs(request, data):
 
 
 def _speaker(data):
+    """The speaker of a valid attribution form: the actor chosen, or the new one saved
+    (an actor of that name that a simultaneous write created first, if so)."""
     actor = data.get("new_actor")
     if actor is not None:
-        actor.save()
+        actor, _created = save_or_winner(
+            actor, lambda: Actor.objects.filter(name_key=normalize_name(actor.name)).first()
+        )
         return actor
     return data.get("speaker_actor")
-
-
-def _live_twin(attribution):
-    """A live attribution of the same claim on the same passage, other than this one."""
-    return (
-        Attribution.objects.live()
-        .filter(
-            claim_id=attribution.claim_id,
-            source_id=attribution.source_id,
-            start=attribution.start,
-            end=attribution.end,
-        )
-        .exclude(pk=attribution.pk)
-        .first()
-    )
 
 
 # Attributing from the source reader --------------------------------------
@@ -111,14 +92,13 @@ def attribute(request, pk):
         check_perm(request, "claims.add_claim")
     _needs(request, data)
     try:
-        with transaction.atomic():
-            claim, attribution = save_attribution(
-                request,
-                source,
-                data,
-                claim_reason="Written from the source reader",
-                attribution_reason="Attributed from the source reader",
-            )
+        claim, attribution = save_attribution(
+            request,
+            source,
+            data,
+            claim_reason="Written from the source reader",
+            attribution_reason="Attributed from the source reader",
+        )
     except ValidationError as error:
         _add_errors(form, error)
         return _render_attribute(request, source, form, status=400)
@@ -132,26 +112,27 @@ def attribute(request, pk):
     return redirect(reverse("claim-detail", args=[claim.pk]) + f"#e{attribution.pk}")
 
 
+@retry_once_on_conflict
 def save_attribution(request, source, data, *, claim_reason, attribution_reason):
     """Write the attribution described by a valid AttributionForm, and its new claim if any.
 
-    Call it inside transaction.atomic(): it raises ValidationError (for the form)
-    when the claim or the attribution is invalid or the passage already
-    evidences the claim. The attribution's save recomputes the claim's status
-    (claims.signals). Returns (claim, attribution).
+    One transaction (its own, retried once after a deadlock, or the caller's):
+    it raises ValidationError (for the form) when the claim or the attribution
+    is invalid or the passage already evidences the claim. A new claim, tag or
+    actor that a simultaneous write stored first is used as it is. The
+    attribution's save recomputes the claim's status (claims.signals).
+    Returns (claim, attribution).
     """
     claim = data["claim_obj"]
     if claim is None:
-        claim = Claim(
+        claim, _created = Claim.create_or_existing(
+            request.user,
             statement=data["statement"],
             event_start=data.get("event_start"),
             event_end=data.get("event_end"),
-            created_by=request.user,
+            tags=data.get("tag_list", []),
+            reason=claim_reason,
         )
-        claim.full_clean(exclude=["fingerprint"])
-        claim._change_reason = claim_reason
-        claim.save()
-        claim.tags.set(_save_new_tags(data.get("tag_list", [])))
     start, end = data["span"]
     attribution = Attribution(
         claim=claim,
@@ -166,15 +147,13 @@ def save_attribution(request, source, data, *, claim_reason, attribution_reason)
         created_by=request.user,
     )
     attribution.take_context(source.body)
-    twin = _live_twin(attribution)
-    if twin is not None:
-        raise ValidationError(
-            {"exact": f"This passage already evidences claim #{claim.pk} (#{twin.pk})."}
-        )
-    attribution.full_clean()
-    attribution._change_reason = attribution_reason
-    attribution.save()  # claims.signals recomputes the claim's status here
-    return claim, attribution
+    try:
+        attribution.save_new(request.user, attribution_reason)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "quote" in error.error_dict:
+            raise ValidationError({"exact": error.error_dict.pop("quote")}) from None
+        raise
+    return attribution.claim, attribution
 
 
 def _add_errors(form, error):
@@ -201,16 +180,14 @@ def claim_create(request):
         data = form.cleaned_data
         _needs(request, data)
         try:
-            with transaction.atomic():
-                claim = Claim(
-                    statement=data["statement"],
-                    event_start=data.get("event_start"),
-                    event_end=data.get("event_end"),
-                    created_by=request.user,
-                )
-                claim.full_clean(exclude=["fingerprint"])
-                claim.save()
-                claim.tags.set(_save_new_tags(data.get("tag_list", [])))
+            claim = Claim.create_new(
+                request.user,
+                statement=data["statement"],
+                event_start=data.get("event_start"),
+                event_end=data.get("event_end"),
+                tags=data.get("tag_list", []),
+                reason="Written on the claim form",
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -249,15 +226,14 @@ def claim_edit(request, pk):
     data = form.cleaned_data
     _needs(request, data)
     try:
-        with transaction.atomic():
-            claim.edit(
-                request.user,
-                data["version"],
-                statement=data["statement"],
-                event_start=data.get("event_start"),
-                event_end=data.get("event_end"),
-                tags=_save_new_tags(data.get("tag_list", [])),
-            )
+        claim.edit(
+            request.user,
+            data["version"],
+            statement=data["statement"],
+            event_start=data.get("event_start"),
+            event_end=data.get("event_end"),
+            tags=data.get("tag_list", []),
+        )
     except VersionConflict:
         claim.refresh_from_db()
         submitted = [
@@ -416,34 +392,7 @@ def attribution_edit(request, pk):
     except ValueError:  # well-formed but impossible, e.g. month 13
         seen = None
     try:
-        with transaction.atomic():
-            # Optimistic concurrency on updated_at: one conditional UPDATE claims the row.
-            now = timezone.now()
-            if seen is None or not Attribution.objects.filter(
-                pk=attribution.pk, updated_at=seen, deleted_at__isnull=True
-            ).update(updated_at=now):
-                raise VersionConflict(f"Attribution #{attribution.pk} changed meanwhile.")
-            start, end = data["span"]
-            attribution.quote = data["exact"]
-            attribution.start, attribution.end = start, end
-            attribution.take_context()
-            attribution.orphaned_at = None
-            attribution.orphan_reason = ""
-            attribution.speaker = _speaker(data)
-            attribution.kind = data["kind"]
-            attribution.stance = data["stance"]
-            attribution.relayed_via = data.get("relayed_via")
-            twin = _live_twin(attribution)
-            if twin is not None:
-                raise ValidationError(
-                    {
-                        "exact": f"Attribution #{twin.pk} already cites this passage for "
-                        f"claim #{attribution.claim_id}."
-                    }
-                )
-            attribution.full_clean()
-            attribution._change_reason = "Attribution edited"
-            attribution.save()  # claims.signals recomputes the claim's status here
+        _edit_attribution(request, attribution, seen, data)
     except VersionConflict:
         current = _attribution_for_edit(pk)
         return render(
@@ -482,6 +431,29 @@ def attribution_edit(request, pk):
         f"{attribution.claim.get_status_display()}.",
     )
     return redirect(reverse("claim-detail", args=[attribution.claim_id]) + f"#e{attribution.pk}")
+
+
+@retry_once_on_conflict
+def _edit_attribution(request, attribution, seen, data):
+    """The edit form's change (Attribution.edit), with a new speaker saved in the same
+    transaction; the form's quote field carries the errors about the passage."""
+    start, end = data["span"]
+    try:
+        attribution.edit(
+            request.user,
+            seen,
+            quote=data["exact"],
+            start=start,
+            end=end,
+            speaker=_speaker(data),
+            kind=data["kind"],
+            stance=data["stance"],
+            relayed_via=data.get("relayed_via"),
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "quote" in error.error_dict:
+            raise ValidationError({"exact": error.error_dict.pop("quote")}) from None
+        raise
 
 
 @require_perm("claims.view_claim", "claims.delete_attribution")

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.text import Truncator, slugify
 
 from claims.models import Actor, Annotation, Attribution, Claim, Tag, statement_fingerprint
+from provenance.text import clean_line
 from sources.models import Outlet, QuoteNotFound
 
 
@@ -34,25 +35,30 @@ def _date_input():
 
 
 def parse_tags(text):
-    """Tag objects for a comma-separated list; new ones unsaved (pk None), in input order."""
+    """Tag objects for a comma-separated list; new ones unsaved (pk None), in input order.
+
+    A tag is known by its name or its slug (both unique): names that slug alike
+    ("Zz!", "Zz?") are one tag, the existing one or else the first written.
+    Tag.objects.ensure() saves the new ones.
+    """
     names = []
     for raw in (text or "").split(","):
-        name = " ".join(raw.split())
+        name = " ".join(clean_line(raw).split())[:100]
         if name and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     if not names:
         return []
-    slugs = [slugify(n) for n in names]
+    slugs = [slugify(n)[:100] for n in names]
     existing = {}
     for tag in Tag.objects.filter(Q(name__in=names) | Q(slug__in=slugs)):
         existing[tag.name.casefold()] = existing[tag.slug] = tag
     tags = []
-    for name in names:
-        tag = existing.get(name.casefold()) or existing.get(slugify(name))
+    for name, slug in zip(names, slugs, strict=True):
+        tag = existing.get(name.casefold()) or existing.get(slug)
         if tag is None:
-            if not slugify(name):
+            if not slug:
                 raise forms.ValidationError(f"“{name}” cannot be a tag: use letters or digits.")
-            tag = Tag(name=name[:100], slug=slugify(name)[:100])
+            tag = existing[slug] = Tag(name=name, slug=slug)
         if tag not in tags:
             tags.append(tag)
     return tags

@@ -12,6 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from provenance.concurrency import (
+    lock_attribution,
+    lock_attributions,
+    lock_claims,
+    retry_once_on_conflict,
+    save_or_winner,
+    unique_or,
+)
+from provenance.fields import NameField
 from provenance.text import normalize_name
 from sources.models import REANCHOR_HOOKS, Outlet, QuoteNotFound, Source, country_code
 
@@ -41,11 +50,11 @@ class Actor(models.Model):
         AGENCY = "agency", "Agency"
         UNNAMED = "unnamed", "Unnamed"
 
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     # Unique: one spelling names one actor (ActorQuerySet.resolve).
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
-    role = models.CharField(max_length=300, blank=True, help_text="Role or title")
+    role = NameField(max_length=300, blank=True, help_text="Role or title")
     country = models.CharField(max_length=2, blank=True, validators=[country_code])
 
     objects = ActorQuerySet.as_manager()
@@ -68,6 +77,7 @@ class Actor(models.Model):
         if ActorAlias.objects.filter(name_key=key).exclude(actor_id=self.pk).exists():
             raise ValidationError({"name": "Another actor already has this name as an alias."})
 
+    @retry_once_on_conflict
     def merge_into(self, target, editor):
         """Merge this actor into `target`, the same person or body under another name.
 
@@ -84,14 +94,18 @@ class Actor(models.Model):
             raise ValidationError("An actor cannot be merged into itself.")
         now = timezone.now()
         with status.deferred():
+            # The lock order (provenance.concurrency): suggestions, the claims, then
+            # the attributions (read again under their locks), then the actors.
+            Suggestion.objects.filter(speaker=self).update(speaker=target)
+            attributions = Attribution.objects.filter(speaker=self)
+            lock_claims(set(attributions.values_list("claim_id", flat=True)))
+            ids = [a.pk for a in lock_attributions(attributions)]
             self.aliases.update(actor=target)
             if (
                 self.name_key != target.name_key
                 and not ActorAlias.objects.filter(name_key=self.name_key).exists()
             ):
                 ActorAlias.objects.create(actor=target, name=self.name)
-            attributions = Attribution.objects.filter(speaker=self)
-            ids = list(attributions.values_list("pk", flat=True))
             if ids:
                 Attribution.objects.filter(pk__in=ids).update(speaker=target, updated_at=now)
                 moved = list(Attribution.objects.filter(pk__in=ids))
@@ -103,7 +117,6 @@ class Actor(models.Model):
                     default_date=now,
                 )
                 status.schedule(claim_ids={a.claim_id for a in moved})
-            Suggestion.objects.filter(speaker=self).update(speaker=target)
             self._history_user = editor
             self._change_reason = f"Merged into actor #{target.pk} ({target.name})"
             self.delete()
@@ -112,7 +125,7 @@ class Actor(models.Model):
 
 class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     # Unique: one alias can only ever mean one actor (ActorQuerySet.resolve).
     name_key = models.CharField(max_length=200, unique=True, editable=False)
 
@@ -133,9 +146,35 @@ class ActorAlias(models.Model):
             raise ValidationError({"name": "Another actor already has this name."})
 
 
+class TagQuerySet(models.QuerySet):
+    def ensure(self, tags):
+        """Saved tags for `tags` (claims.forms.parse_tags: existing tags and unsaved new
+        ones), in order, without repeats.
+
+        A new tag that a simultaneous write created first (the same slug or name:
+        both are unique) is that tag: the first writer wins, the others use it.
+        """
+        saved = []
+        for tag in tags:
+            if tag.pk is None:
+                tag, _created = save_or_winner(
+                    tag,
+                    lambda tag=tag: (
+                        self.filter(Q(slug=tag.slug) | Q(name=tag.name))
+                        .order_by(Case(When(slug=tag.slug, then=Value(0)), default=Value(1)))
+                        .first()
+                    ),
+                )
+            if tag not in saved:
+                saved.append(tag)
+        return saved
+
+
 class Tag(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = NameField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -407,6 +446,53 @@ class Claim(models.Model):
             return f"{self.event_start.isoformat()} – {self.event_end.isoformat()}"
         return self.event_start.isoformat()
 
+    @classmethod
+    @retry_once_on_conflict
+    def create_new(cls, editor, *, statement, event_start=None, event_end=None, tags=(), reason):
+        """Write a new claim with its tags (claims.forms.parse_tags: new ones are created).
+
+        Raises ValidationError when the claim is invalid or already exists with
+        the same event dates, also when a simultaneous write stored it first
+        (the unique fingerprint). Returns the claim.
+        """
+        claim = cls(
+            statement=statement, event_start=event_start, event_end=event_end, created_by=editor
+        )
+        claim.full_clean(exclude=["fingerprint"])
+        claim._history_user = editor
+        claim._change_reason = reason
+        with transaction.atomic():
+            with unique_or(ValidationError(CLAIM_EXISTS)):
+                claim.save()
+            claim.tags.set(Tag.objects.ensure(tags))
+        return claim
+
+    @classmethod
+    def create_or_existing(
+        cls, editor, *, statement, event_start=None, event_end=None, tags=(), reason
+    ):
+        """As create_new, but when a simultaneous write stored the same claim first
+        (one fingerprint), that claim (or the one it was merged into), without
+        the tags: (claim, created)."""
+        fingerprint = statement_fingerprint(statement, event_start, event_end)
+        try:
+            return cls.create_new(
+                editor,
+                statement=statement,
+                event_start=event_start,
+                event_end=event_end,
+                tags=tags,
+                reason=reason,
+            ), True
+        except ValidationError:
+            winner = cls.objects.filter(fingerprint=fingerprint).first()
+            if winner is None:
+                raise
+        while winner.merged_into_id:
+            winner = winner.merged_into
+        return winner, False
+
+    @retry_once_on_conflict
     def record_verdict(self, reviewer, verdict, rationale, version):
         """Record a fact-checker's verdict, if nobody saved the claim since `version`.
 
@@ -436,6 +522,7 @@ class Claim(models.Model):
             )
         return review
 
+    @retry_once_on_conflict
     def edit(self, editor, version, *, statement, event_start=None, event_end=None, tags=None):
         """Change the statement, event dates and tags, if nobody saved the claim since `version`.
 
@@ -459,6 +546,7 @@ class Claim(models.Model):
             claim.full_clean(exclude=["tags"])
             reason = "Claim edited"
             if tags is not None:
+                tags = Tag.objects.ensure(tags)
                 old_tags = sorted(t.name for t in claim.tags.all())
                 new_tags = sorted(t.name for t in tags)
                 if old_tags != new_tags:
@@ -466,10 +554,12 @@ class Claim(models.Model):
                     claim.tags.set(tags)
             claim._history_user = editor
             claim._change_reason = reason
-            claim.save()
+            with unique_or(ValidationError(CLAIM_EXISTS)):
+                claim.save()
         self.refresh_from_db()
         return self
 
+    @retry_once_on_conflict
     def merge_into(self, target, editor, version=None):
         """Merge this claim into `target`, which says the same thing; this one becomes a tombstone.
 
@@ -488,12 +578,8 @@ class Claim(models.Model):
             raise ValidationError("A claim cannot be merged into itself.")
         now = timezone.now()
         with status.deferred():
-            locked = {
-                c.pk: c
-                for c in Claim.objects.select_for_update()
-                .filter(pk__in=[self.pk, target.pk])
-                .order_by("pk")  # one locking order: two crossed merges never deadlock
-            }
+            # The lock order (provenance.concurrency): both claims, then the attributions.
+            locked = lock_claims([self.pk, target.pk])
             me, into = locked.get(self.pk), locked.get(target.pk)
             if me is None or into is None:
                 raise ValidationError("One of the claims no longer exists.")
@@ -513,7 +599,8 @@ class Claim(models.Model):
                 for a in Attribution.objects.live().filter(claim=into)
             }
             moved = duplicates = 0
-            for attribution in Attribution.objects.filter(claim=me).order_by("pk"):
+            # Read again under their locks: one removed meanwhile stays removed.
+            for attribution in lock_attributions(Attribution.objects.filter(claim=me)):
                 attribution.claim = into
                 attribution._history_user = editor
                 span = (attribution.source_id, attribution.start, attribution.end)
@@ -576,6 +663,9 @@ class VersionConflict(Exception):
     """A save carried an older version of the claim than the one stored."""
 
 
+CLAIM_EXISTS = "This claim already exists with the same event dates; add evidence to it instead."
+
+
 class Review(models.Model):
     """A fact-checker's verdict on a claim, with the reasoning behind it."""
 
@@ -626,6 +716,18 @@ class AttributionQuerySet(models.QuerySet):
 
     def in_evidence_order(self):
         return self.order_by(*EVIDENCE_ORDER)
+
+    @retry_once_on_conflict
+    def remove_all(self, user):
+        """Remove (soft-delete) these attributions as Attribution.remove does, in one
+        transaction and in the lock order: all their claims, then the attributions by
+        ascending pk. Returns how many were live and are now removed."""
+        lock_claims(self.values_list("claim_id", flat=True))
+        removed = 0
+        for attribution in lock_attributions(self.filter(deleted_at__isnull=True)):
+            attribution.remove(user)
+            removed += 1
+        return removed
 
 
 # Characters of context kept on each side of a quote (TextQuoteSelector prefix/suffix).
@@ -791,12 +893,108 @@ class Attribution(models.Model):
     def is_live(self):
         return self.deleted_at is None and self.orphaned_at is None
 
+    def twin_error(self, twin_pk=None):
+        """The ValidationError for a passage that already evidences the claim (live)."""
+        which = f" Attribution #{twin_pk} already cites it." if twin_pk else ""
+        return ValidationError(
+            {"quote": f"This passage already evidences claim #{self.claim_id}.{which}"}
+        )
+
+    def live_twin(self):
+        """A live attribution of the same claim on the same passage, other than this one."""
+        return (
+            Attribution.objects.live()
+            .filter(
+                claim_id=self.claim_id, source_id=self.source_id, start=self.start, end=self.end
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+
+    def _check_and_save(self, user, reason):
+        if self.claim.merged_into_id:
+            raise ValidationError(
+                {
+                    "claim": f"Claim #{self.claim_id} was merged into "
+                    f"#{self.claim.merged_into_id}; use that."
+                }
+            )
+        if self.is_live:
+            twin = self.live_twin()
+            if twin is not None:
+                raise self.twin_error(twin.pk)
+        self.full_clean()
+        self._history_user = user
+        self._change_reason = reason
+        # A simultaneous identical attribution (attribution_unique_live_span) is refused.
+        with unique_or(self.twin_error()):
+            self.save()  # claims.signals recomputes the claim's status here
+
+    @retry_once_on_conflict
+    def save_new(self, user, reason):
+        """Store this new attribution, checked: its claim is locked first (the lock
+        order), must not be merged, and the passage must not already evidence it
+        (ValidationError, also when a simultaneous write stored the same one)."""
+        self.pk, self._state.adding = None, True  # a retry inserts afresh
+        claim = lock_claims([self.claim_id]).get(self.claim_id)
+        if claim is None:
+            raise ValidationError({"claim": f"Claim #{self.claim_id} no longer exists."})
+        self.claim = claim
+        self.created_by = self.created_by or user
+        self._check_and_save(user, reason)
+        return self
+
+    @retry_once_on_conflict
+    def edit(self, user, seen, *, reason="Attribution edited", **changes):
+        """Change the attribution, unless it was saved or removed since `seen` (its
+        updated_at as read): VersionConflict then, and nothing changes.
+
+        `changes`: any of claim (moving it), quote with start and end (re-anchoring:
+        the context is taken from the body, and an orphaned attribution counts
+        again), speaker, kind, stance, relayed_via. The lock order: the old and
+        new claims, then the row, read again under its lock; the check, the
+        validation and the save follow as for a new attribution.
+        """
+        new_claim = changes.get("claim")
+        current = lock_attribution(
+            self.pk, also_claims=[new_claim.pk] if new_claim is not None else []
+        )
+        if seen is None or current.updated_at != seen or current.deleted_at is not None:
+            raise VersionConflict(f"Attribution #{self.pk} changed meanwhile.")
+        if "start" in changes:
+            current.quote = changes.get("quote", current.quote)
+            current.start, current.end = changes["start"], changes["end"]
+            current.take_context()
+            current.orphaned_at = None
+            current.orphan_reason = ""
+        for name in ("claim", "speaker", "kind", "stance", "relayed_via"):
+            if name in changes:
+                setattr(current, name, changes[name])
+        if new_claim is not None:
+            current.claim = Claim.objects.get(pk=new_claim.pk)
+        current._check_and_save(user, reason)
+        self.__dict__.update(
+            {k: v for k, v in current.__dict__.items() if k != "_state"},
+        )
+        return self
+
+    @retry_once_on_conflict
     def remove(self, user):
-        """Soft-delete: the attribution stops counting; the history records who and when."""
-        self.deleted_at = timezone.now()
-        self.deleted_by = user
-        self._change_reason = "Attribution removed"
-        self.save()
+        """Soft-delete: the attribution stops counting; the history records who and when.
+
+        The row is locked (after its claim) and read again: removing a removed
+        attribution changes nothing, and a copy read earlier is never written back.
+        """
+        current = lock_attribution(self.pk)
+        if current.deleted_at is None:
+            current.deleted_at = timezone.now()
+            current.deleted_by = user
+            current._history_user = user
+            current._change_reason = "Attribution removed"
+            current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        self.__dict__.update(
+            {k: v for k, v in current.__dict__.items() if k not in ("_state",)},
+        )
 
 
 def reanchor_attributions(source, correction):
@@ -1167,7 +1365,7 @@ class Suggestion(models.Model):
     speaker = models.ForeignKey(
         Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
     )
-    speaker_name = models.CharField(
+    speaker_name = NameField(
         max_length=300, blank=True, help_text="The speaker as the text names them."
     )
     kind = models.CharField(max_length=20, choices=Attribution.Kind.choices)

@@ -9,9 +9,12 @@ given against it (full_clean), and every save goes through the models, so
 claims.signals recomputes the statuses in the same transaction.
 """
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from claims.models import Actor, ActorAlias, Annotation, Attribution, Claim, Review
+from provenance.api import RelatedNameField
+from provenance.concurrency import unique_or
 from provenance.text import normalize_name
 from sources.models import Outlet, Source
 from sources.serializers import AliasesField, full_clean
@@ -145,8 +148,6 @@ class ActorSerializer(serializers.ModelSerializer):
         return list(keys.values())
 
     def _save(self, actor, validated):
-        from django.db import transaction
-
         aliases = validated.pop("aliases", None)
         for name, value in validated.items():
             setattr(actor, name, value)
@@ -155,7 +156,10 @@ class ActorSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             actor._history_user = request.user
-        with transaction.atomic():
+        # A simultaneous write that took the name or an alias first: a 400, as when it
+        # was there before (provenance.concurrency.unique_or).
+        taken = ValidationError("Another actor already has this name or one of these aliases.")
+        with unique_or(taken):
             actor.save()  # claims.signals recomputes the claims it speaks in
             if aliases is not None:
                 actor.aliases.all().delete()
@@ -175,12 +179,8 @@ class ActorSerializer(serializers.ModelSerializer):
 
 
 class AttributionSerializer(serializers.ModelSerializer):
-    speaker_name = serializers.CharField(
-        source="speaker.name", read_only=True, default=None, allow_null=True
-    )
-    relayed_via_name = serializers.CharField(
-        source="relayed_via.name", read_only=True, default=None, allow_null=True
-    )
+    speaker_name = RelatedNameField(source="speaker.name")
+    relayed_via_name = RelatedNameField(source="relayed_via.name")
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )

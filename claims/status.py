@@ -81,7 +81,7 @@ from django.db.models.expressions import RawSQL
 
 from claims import search
 from claims.models import Actor, Attribution, Claim
-from provenance.text import counted
+from provenance.text import counted, isolate
 from sources.models import Outlet, SourceRelay
 
 # --------------------------------------------------------------------------
@@ -435,9 +435,10 @@ class _Origin:
 
     def __init__(self, key, name, group_id=None, group_name=None, reliability=None):
         self.key = key
-        self.name = name
+        # Names as the explanation quotes them: isolated, so none reorders the sentence.
+        self.name = isolate(name)
         self.group_id = group_id
-        self.group_name = group_name
+        self.group_name = isolate(group_name)
         self.reliability = reliability
 
 
@@ -567,15 +568,16 @@ class Evaluator:
             att.reasons = speculation_reasons(att.kind, speaker_kind, att.speaker, att.role, quote)
         else:
             att.reasons = ()  # the fast path of speculation_reasons()
+        att.speaker, att.role = isolate(att.speaker), isolate(att.role)
         att.needs_paragraph = False
         if outlet_id is not None:
-            att.source_label = outlet_name
+            att.source_label = isolate(outlet_name)
             own = self._outlet(
                 outlet_id, outlet_name, outlet_group, outlet_group_name, outlet_reliability
             )
         else:
             own = self._sources.get(att.source_id)
-            label = _bare_source_label(att.source_id, title)
+            label = isolate(_bare_source_label(att.source_id, title))
             if own is None or own.name != label:
                 own = _Origin(("s", att.source_id), label)
                 self._sources[att.source_id] = own
@@ -998,7 +1000,8 @@ def _write(results, using):
     kinds_col = quote(field("outlet_kinds").column)
     groups_col = quote(field("origin_groups").column)
     id_col = quote(Claim._meta.pk.column)
-    rows = [[pk, *result] for pk, result in results.items()]
+    # By ascending id: the lock order of provenance.concurrency.
+    rows = [[pk, *result] for pk, result in sorted(results.items())]
     assignments = (
         f"{cols[0]} = v.s, {cols[1]} = v.g, {cols[2]} = v.e, {count_col} = v.n, {kinds_col} = v.k"
         f", {groups_col} = v.o"

@@ -14,7 +14,6 @@ editors on one suggestion) is refused with a message, never applied twice.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from claims.forms import AttributionForm
 from claims.models import QUOTE_CONTEXT, Attribution, Claim, Suggestion
 from claims.similar import similar_claims
 from provenance.access import check_perm, require_perm
+from provenance.concurrency import retry_once_on_conflict
 
 # Suggestions per page of the queue.
 PAGE_SIZE = 25
@@ -195,24 +195,7 @@ def suggestion_accept(request, pk):
         check_perm(request, "claims.add_claim")
     _needs(request, data)
     try:
-        with transaction.atomic():
-            claim, attribution = save_attribution(
-                request,
-                source,
-                data,
-                claim_reason="Written from a suggested attribution",
-                attribution_reason=f"Accepted from suggestion #{suggestion.pk}",
-            )
-            decided = Suggestion.objects.filter(
-                pk=suggestion.pk, state=Suggestion.State.PENDING
-            ).update(
-                state=Suggestion.State.ACCEPTED,
-                attribution=attribution,
-                decided_by=request.user,
-                decided_at=timezone.now(),
-            )
-            if not decided:
-                raise _Decided
+        claim, attribution = accept_suggestion(request, suggestion, data)
     except ValidationError as error:
         _add_errors(form, error)
         return _render_detail(request, suggestion, form, status=400)
@@ -227,6 +210,32 @@ def suggestion_accept(request, pk):
         f"Its status is now {claim.get_status_display()}.",
     )
     return redirect(_safe_next(request) or reverse("suggestion-queue"))
+
+
+@retry_once_on_conflict
+def accept_suggestion(request, suggestion, data):
+    """Accept `suggestion` as the attribution a valid AttributionForm describes, in
+    one transaction: (claim, attribution).
+
+    The suggestion is decided first, by one conditional UPDATE that locks it (the
+    lock order: suggestions before claims and attributions): of two editors
+    accepting it at once, the second waits, finds it decided, and writes nothing
+    (_Decided). Raises ValidationError as save_attribution does.
+    """
+    decided = Suggestion.objects.filter(pk=suggestion.pk, state=Suggestion.State.PENDING).update(
+        state=Suggestion.State.ACCEPTED, decided_by=request.user, decided_at=timezone.now()
+    )
+    if not decided:
+        raise _Decided
+    claim, attribution = save_attribution(
+        request,
+        suggestion.source,
+        data,
+        claim_reason="Written from a suggested attribution",
+        attribution_reason=f"Accepted from suggestion #{suggestion.pk}",
+    )
+    Suggestion.objects.filter(pk=suggestion.pk).update(attribution=attribution)
+    return claim, attribution
 
 
 class _Decided(Exception):

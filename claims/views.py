@@ -35,6 +35,7 @@ from claims.models import (
     queue_priority,
 )
 from provenance.access import require_perm
+from provenance.middleware import rows_until_database_error
 from sources.reader import quote_in_context
 
 # Rows per page of every claim table.
@@ -272,7 +273,10 @@ def claim_list_csv(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    claims = filterset.qs.only(*CSV_COLUMNS[:-1]).iterator(chunk_size=2000)
+    # A database outage while the file streams ends the file (its status is sent).
+    claims = rows_until_database_error(
+        filterset.qs.only(*CSV_COLUMNS[:-1]).iterator(chunk_size=2000)
+    )
     # One reverse() for the whole file: the claim URL with a placeholder id.
     url_template = request.build_absolute_uri(reverse("claim-detail", args=[987654321]))
 
@@ -534,15 +538,19 @@ def _evidence_row(a, can_edit):
     these six columns. `a` comes from evidence_page(), with `via_name` set.
     """
     speaker, outlet = a.speaker, a.source.outlet
-    relay_chain = [format_html("{} → ", speaker.name)] if speaker else []
+    relay_chain = [format_html("<bdi>{}</bdi> → ", speaker.name)] if speaker else []
     if a.relayed_via:
-        relay_chain.append(format_html('<a href="{}">{}</a> → ', a.relay_url, a.relayed_via.name))
+        relay_chain.append(
+            format_html('<a href="{}"><bdi>{}</bdi></a> → ', a.relay_url, a.relayed_via.name)
+        )
     elif a.via_name:
         relay_chain.append(
-            format_html('{} <span class="muted">(named in the text)</span> → ', a.via_name)
+            format_html(
+                '<bdi>{}</bdi> <span class="muted">(named in the text)</span> → ', a.via_name
+            )
         )
     relay_chain.append(
-        format_html("{}", outlet.name)
+        format_html("<bdi>{}</bdi>", outlet.name)
         if outlet
         else mark_safe('<span class="muted">unknown outlet</span>')
     )
@@ -550,7 +558,7 @@ def _evidence_row(a, can_edit):
     return format_html(
         '<tr id="e{}" class="stance-{} kind-{}">'
         '<td class="passage"><blockquote>{}</blockquote>'
-        '<a class="to-source" href="{}">Read in “{}”</a>{}</td>'
+        '<a class="to-source" href="{}">Read in “<bdi>{}</bdi>”</a>{}</td>'
         "<td>{}</td>"
         '<td class="nowrap"><span class="kind kind-{}">{}</span></td>'
         '<td class="nowrap"><span class="stance stance-{}">{}</span></td>'
@@ -567,7 +575,7 @@ def _evidence_row(a, can_edit):
         if can_edit
         else "",
         format_html(
-            '<a href="{}">{}</a><br><span class="muted">{}</span>',
+            '<a href="{}"><bdi>{}</bdi></a><br><span class="muted"><bdi>{}</bdi></span>',
             a.speaker_url,
             speaker.name,
             speaker.role or speaker.get_kind_display(),
@@ -579,7 +587,7 @@ def _evidence_row(a, can_edit):
         a.stance,
         a.get_stance_display(),
         mark_safe("".join(relay_chain)),  # noqa: S308 - joined format_html pieces
-        format_html('<a href="{}">{}</a>', a.outlet_url, outlet.name)
+        format_html('<a href="{}"><bdi>{}</bdi></a>', a.outlet_url, outlet.name)
         if outlet
         else mark_safe('<span class="muted">unknown</span>'),
         published.isoformat() if published else mark_safe('<span class="muted">unknown</span>'),

@@ -46,6 +46,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from claims.models import Annotation, Attribution, Claim
+from provenance.text import find_nul
 from sources.models import QuoteNotFound, Source
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -409,6 +410,11 @@ def _parse_item(data, index, errors):
     label = f"{label} ({iri})"
     if "Annotation" not in _types(data.get("type")):
         errors.append(f"{label}: the type must be Annotation.")
+        return None
+    nul = find_nul(data)
+    if nul is not None:
+        # PostgreSQL cannot store NUL: refused on every database, so backups restore anywhere.
+        errors.append(f"{label}: “{nul}” contains a NUL character (\\u0000); remove it.")
         return None
     count = len(errors)
     motivation = data.get("motivation")

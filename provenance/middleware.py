@@ -8,26 +8,78 @@ database is back (Django reconnects on the next request).
 
 The page is rendered without the request: its context processors would ask the
 database for the signed-in user again.
+
+Not every database error is an outage. A write that lost to a simultaneous one
+(a deadlock or serialization failure that survived its retry, TryAgain; or an
+IntegrityError from a unique constraint, see provenance.concurrency) gets a 409
+"try again" page (templates/409.html), JSON {"detail": ...} under /api/: the
+database is fine, and nothing was saved.
 """
 
 import logging
 
-from django.db import InterfaceError, OperationalError, connections
+import psycopg
+from django.db import IntegrityError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from provenance.api import error_response, is_api_request
+from provenance.concurrency import CONFLICT_MESSAGE, TryAgain, is_transient
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# The driver's own errors too: a server-side cursor closed on a dead connection
+# raises them unwrapped.
+DATABASE_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
-def database_unavailable():
+def database_unavailable(request=None):
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    if request is not None and is_api_request(request):
+        response = error_response(503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def rows_until_database_error(rows):
+    """Iterate `rows` (a queryset's iterator(), a server-side cursor on PostgreSQL)
+    for a streamed response, whose status and first bytes are sent already.
+
+    Nothing is read before the response asks for it. A database error while
+    reading or while closing the cursor (the driver's own error when the
+    connection died) ends the stream cleanly and is logged, and the broken
+    connection is closed, so the next request reconnects.
+    """
+    iterator = iter(rows)
+    try:
+        yield from iterator
+    except DATABASE_ERRORS as error:
+        logger.error("Database error while streaming a response, stream ended: %s", error)
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+
+
+def write_conflict(request, exception):
+    """The 409 for a write that lost to a simultaneous one; None for other errors."""
+    if isinstance(exception, TryAgain) or is_transient(exception):
+        message = str(TryAgain())
+    elif isinstance(exception, IntegrityError):
+        message = CONFLICT_MESSAGE
+    else:
+        return None
+    logger.warning("Simultaneous write refused (409): %s", exception)
+    if is_api_request(request):
+        return error_response(409, message)
+    return HttpResponse(render_to_string("409.html", {"message": message}), status=409)
 
 
 class DatabaseUnavailableMiddleware:
@@ -40,9 +92,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        conflict = write_conflict(request, exception)
+        if conflict is not None:
+            return conflict
         if isinstance(exception, DATABASE_ERRORS):
             logger.error("Database unavailable: %s", exception)
-            return database_unavailable()
+            return database_unavailable(request)
         return None
 
 
@@ -53,8 +108,12 @@ def server_error(request, *args, **kwargs):
 
     from django.views.defaults import server_error as default_server_error
 
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
-        return database_unavailable()
+    error = sys.exc_info()[1]
+    conflict = write_conflict(request, error)
+    if conflict is not None:
+        return conflict
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable(request)
     return default_server_error(request, *args, **kwargs)
 
 
@@ -95,5 +154,7 @@ class RejectNulQueryMiddleware:
             for key, values in request.GET.lists()
         ):
             message = "The address contains a NUL character (%00); remove it and try again."
+            if is_api_request(request):
+                return error_response(400, message)
             return HttpResponse(render_to_string("400.html", {"message": message}), status=400)
         return self.get_response(request)

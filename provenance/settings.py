@@ -243,6 +243,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["provenance.api.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "provenance.api.PagePagination",
+    # Bounded JSON (nesting depth, no NUL) and forms without NUL: a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "provenance.parsers.BoundedJSONParser",
+        "provenance.parsers.FormParser",
+        "provenance.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views import defaults
+
+from provenance import middleware
+from provenance.api import api_errors
 
 admin.site.site_header = "Provenance"
 admin.site.site_title = "Provenance"
 admin.site.index_title = "Claims, sources and evidence"
 # A database error outside a view gets the friendly 503 page too (provenance/middleware.py).
-handler500 = "provenance.middleware.server_error"
+# Under /api/ each of these answers JSON, {"detail": "..."} (provenance/api.py).
+handler400 = api_errors(defaults.bad_request)
+handler403 = api_errors(defaults.permission_denied)
+handler404 = api_errors(defaults.page_not_found)
+handler500 = api_errors(middleware.server_error)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from claims.admin import ViewOnlyInline
 from claims.models import Attribution
 from provenance.text import content_hash
-from sources.forms import ImportUploadForm, PreviewFormSet
+from sources.forms import EncodingChoiceForm, ImportUploadForm, PreviewFormSet
 from sources.importer import (
     FileStatus,
     Parsed,
@@ -28,6 +29,7 @@ from sources.importer import (
     read_file,
 )
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source, SourceRelay
+from sources.serializers import without_folders
 
 
 @admin.register(OwnerGroup)
@@ -73,13 +75,13 @@ class SourceRelayInline(admin.TabularInline):
     autocomplete_fields = ["outlet"]
 
 
-class SourceAttributionInline(admin.TabularInline):
+class SourceAttributionInline(ViewOnlyInline, admin.TabularInline):
+    """The attributions citing a source, read-only: they are written in the app."""
+
     model = Attribution
     fk_name = "source"
-    extra = 0
     fields = ["claim", "quote", "start", "end", "speaker", "kind", "stance", "relayed_via"]
-    autocomplete_fields = ["claim", "speaker", "relayed_via"]
-    show_change_link = True
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return (
@@ -194,24 +196,27 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def file_count(self, obj):
         return len(obj.files)
 
+    # Files and errors name files without the server's folders (as the API does).
     @admin.display(description="Files")
     def file_list(self, obj):
         if not obj.files:
             return "none"
+        files, _errors = without_folders(obj)
         return format_html(
-            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((f,) for f in obj.files))
+            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((f,) for f in files))
         )
 
     @admin.display(description="Errors")
     def error_list(self, obj):
         if not obj.errors:
             return "none"
+        _files, errors = without_folders(obj)
         return format_html(
             "<table><thead><tr><th>File</th><th>Error</th></tr></thead><tbody>{}</tbody></table>",
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td></tr>",
-                ((e.get("file", ""), e.get("error", "")) for e in obj.errors),
+                ((e.get("file", ""), e.get("error", "")) for e in errors),
             ),
         )
 
@@ -244,6 +249,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 "upload/<str:token>/",
                 view(self.preview_view),
                 name="sources_importbatch_preview",
+            ),
+            path(
+                "upload/<str:token>/encoding/",
+                view(self.encoding_view),
+                name="sources_importbatch_encoding",
             ),
             path(
                 "upload/<str:token>/cancel/",
@@ -349,6 +359,20 @@ class ImportBatchAdmin(admin.ModelAdmin):
         level = messages.WARNING if result.failed else messages.SUCCESS
         messages.add_message(request, level, f"Import batch #{result.batch.pk}: {counts}.")
         return redirect("admin:sources_importbatch_change", result.batch.pk)
+
+    def encoding_view(self, request, token):
+        """POST: read one file of an upload again with the encoding the admin chose."""
+        self._require_import(request)
+        stash = ImportStash.load(request, token)
+        if stash is None:
+            return redirect("admin:sources_importbatch_upload")
+        form = EncodingChoiceForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid() and stash.set_encoding(**form.cleaned_data):
+                messages.info(request, f"{form.cleaned_data['file']}: read again as chosen.")
+            else:
+                messages.error(request, " ".join(form.errors.get("encoding", ["No such file."])))
+        return redirect("admin:sources_importbatch_preview", token=token)
 
     def cancel_view(self, request, token):
         """POST: forget an upload without importing it."""
@@ -519,8 +543,21 @@ class ImportStash:
             except Rejected as exc:
                 items.append(Parsed(entry["name"], entry["name"], error=str(exc)))
                 continue
-            items.extend(parse_bytes(data, entry["name"], fmt=self.meta["format"]))
+            items.extend(
+                parse_bytes(
+                    data, entry["name"], fmt=self.meta["format"], encoding=entry.get("encoding")
+                )
+            )
         return items
+
+    def set_encoding(self, file, encoding):
+        """Read the file named `file` with `encoding` from now on; False if there is none."""
+        for entry in self.meta["files"]:
+            if entry["name"] == file:
+                entry["encoding"] = encoding
+                (self.folder / "meta.json").write_text(json.dumps(self.meta), encoding="utf-8")
+                return True
+        return False
 
     def delete(self):
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -6,6 +6,7 @@ through the importer (`manage.py import_articles`, the admin upload), which
 records an import batch; batches are read-only here.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from claims import webanno
 from claims.models import Annotation, Attribution
 from provenance.api import JSONLDRenderer, NewestFirstCursor
+from provenance.concurrency import unique_or
 from sources.models import ImportBatch, Outlet, Source, SourceRelay
 from sources.serializers import (
     ImportBatchSerializer,
@@ -37,6 +39,22 @@ class OutletViewSet(viewsets.ModelViewSet):
     )
     serializer_class = OutletSerializer
     filterset_fields = ["kind", "country", "state_affiliated", "reliability"]
+
+    def perform_create(self, serializer):
+        with unique_or(outlet_taken()):
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with unique_or(outlet_taken()):
+            serializer.save()
+
+
+# A simultaneous write that took the name or an alias first: a 400, as when it was
+# there before (provenance.concurrency.unique_or).
+def outlet_taken():
+    return ValidationError(
+        {"name": "Another outlet already has this name, or one of these aliases."}
+    )
 
 
 class SourceCursor(NewestFirstCursor):

@@ -1,5 +1,7 @@
 """Forms of the sources app."""
 
+import codecs
+
 from django import forms
 from django.conf import settings
 
@@ -178,3 +180,24 @@ class PreviewArticleForm(forms.Form):
 
 
 PreviewFormSet = forms.formset_factory(PreviewArticleForm, extra=0)
+
+
+class EncodingChoiceForm(forms.Form):
+    """An admin's choice of encoding for one uploaded file, after an unsure guess.
+
+    The file is read again with that encoding (sources.importer.detect_encoding);
+    any text encoding Python knows is accepted, the preview offers the
+    detector's candidates.
+    """
+
+    file = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+    encoding = forms.CharField(max_length=40)
+
+    def clean_encoding(self):
+        name = self.cleaned_data["encoding"].strip()
+        try:
+            codec = codecs.lookup(name)
+            "".encode(codec.name)  # LookupError for base64, rot13 and other non-text codecs
+        except LookupError:
+            raise forms.ValidationError(f"Unknown text encoding “{name}”.") from None
+        return codec.name

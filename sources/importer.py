@@ -6,7 +6,8 @@ Every step is a small function, so a format or a rule can change without the res
     read_file(path)             the bytes, within settings.IMPORT_MAX_BYTES
     sniff(data)                 the format from the content, never the file name:
                                 zip, html, jsonl, csv or text; binary refused
-    decode(data)                UTF-8, UTF-8 with BOM, then cp1252; binary and empty refused
+    detect_encoding(data)       a byte-order mark, UTF-8, else charset-normalizer's guess,
+                                sure or not (MAX_CHAOS); binary, empty and NUL refused
     parse_bytes(data, label)    [Parsed]: one per article, or per failed file / row
       parse_plain_text(text)      title, byline, date, outlet signature, cleaned body
       parse_html(text)            trafilatura: title, author, date, site name, main text
@@ -61,13 +62,14 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+import charset_normalizer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 
-from provenance.text import content_hash
+from provenance.text import clean_line, content_hash
 from sources import suggest as suggestions
 from sources.models import ImportBatch, Source, SourceRelay
 
@@ -76,6 +78,8 @@ logger = logging.getLogger(__name__)
 ENCODING_NAMES = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16 with BOM",
+    "utf-32": "UTF-32 with BOM",
     "cp1252": "Windows-1252 (cp1252)",
 }
 
@@ -176,7 +180,16 @@ class ArticleData:
     outlet_cue: str = ""
     site_domain: str = ""  # an HTML page's host, matched against Outlet.domain
     notes: list = field(default_factory=list)
+    # When the encoding detector was unsure: the encodings that read the file
+    # as different texts, the one used first (Decoded.candidates); else empty.
+    encoding_candidates: list = field(default_factory=list)
     _hashes: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        # Names and titles are one clean line, whichever parser or correction made them.
+        self.title = clean_line(self.title)
+        self.byline = clean_line(self.byline)
+        self.outlet_name = clean_line(self.outlet_name)
 
     def hashes(self):
         """(content hash of the body, of the original text or None), computed once."""
@@ -315,20 +328,19 @@ CSV_BODY_FIELDS = ("body", "text")
 def sniff(data):
     """The format of `data` judged by its content: zip, html, jsonl, csv or text.
 
-    Refuses binary files (a known signature, or NUL bytes) with a message
-    naming what they look like. File names are never consulted.
+    Refuses binary files (a known signature, or NUL bytes in a file without a
+    UTF-16 or UTF-32 byte-order mark) with a message naming what they look
+    like. File names are never consulted.
     """
     if data.startswith(ZIP_SIGNATURES):
         return Format.ZIP
     for signature, what in BINARY_SIGNATURES:
         if data.startswith(signature):
             raise Rejected(f"this is a binary file ({what}), not an article")
-    head = data[:4096]
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8) :]
-    if b"\x00" in data:
+    codec = next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), "utf-8")
+    if codec in ("utf-8", "utf-8-sig") and b"\x00" in data:
         raise Rejected("this is a binary file (it contains NUL bytes), not plain text")
-    text = head.decode("utf-8", errors="replace")
+    text = data[:4096].decode(codec, errors="replace").lstrip("\ufeff")
     if _HTML_START_RE.match(text) or len(_HTML_TAG_RE.findall(text[:2048])) >= 2:
         return Format.HTML
     stripped = text.lstrip()
@@ -352,29 +364,155 @@ def _looks_like_csv(text):
     return False
 
 
-def decode(data):
-    """(text, encoding) for the bytes of a text file.
+# Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# When is charset-normalizer's guess sure? Its best candidate must read as
+# text (mess ratio, "chaos", at most MAX_CHAOS) in a language it recognises
+# (coherence at least MIN_COHERENCE), and no candidate reading the bytes as a
+# different text in another language may come close: within CLOSE_CHAOS of its
+# chaos and CLOSE_COHERENCE of its coherence. (Candidates in the same language,
+# such as cp1250 beside cp1252 for French, differ in a few letters: the
+# detector's ranking decides.) Otherwise the guess is unsure: the upload
+# preview says so and offers the candidates, and the source's import notes say so.
+MAX_CHAOS = 0.1
+MIN_COHERENCE = 0.2
+CLOSE_CHAOS = 0.02
+CLOSE_COHERENCE = 0.05
+MAX_CANDIDATES = 8
+# Offered as candidates, after the detector's, whenever they read the bytes as
+# a different text: the single-byte encodings of the desk's languages.
+OFFERED_ENCODINGS = ("cp1252", "cp1251", "cp1250", "cp1253", "iso8859-15", "gb18030")
+# An unsure guess with no language recognised (a short text) falls back to
+# Windows-1252, the encoding of most legacy files the desk receives, when it
+# reads the bytes as text.
+FALLBACK_ENCODING = "cp1252"
 
-    Tries UTF-8, UTF-8 with a byte-order mark (the mark is dropped), then
-    Windows-1252. Refuses empty files, files of white space only, and binary
-    files (any NUL byte).
+
+@dataclass
+class Decoded:
+    """A file's text and how it was decoded."""
+
+    text: str
+    encoding: str
+    sure: bool = True
+    # Other encodings that read the bytes as a different text, most likely first.
+    candidates: list = field(default_factory=list)
+
+
+def encoding_name(encoding):
+    """A person's name for a Python codec name: "Windows-1251 (cp1251)"."""
+    if encoding in ENCODING_NAMES:
+        return ENCODING_NAMES[encoding]
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+    if codec.startswith("cp") and codec[2:].isdigit() and len(codec) == 6:
+        return f"Windows-{codec[2:]} ({codec})"
+    return codec
+
+
+def _readable(data, encoding):
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    # Unassigned bytes decode to C1 controls in latin-1 style codecs: not text.
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        return None
+    return text
+
+
+def detect_encoding(data, encoding=None):
+    """A Decoded for the bytes of a text file: the encoding given, a byte-order mark,
+    UTF-8, or charset-normalizer's guess (see MAX_CHAOS for when it is sure).
+
+    Refuses empty files, files of white space only, files that no encoding
+    reads, and text holding NUL characters (PostgreSQL cannot store them).
     """
     if not data:
         raise Rejected("the file is empty")
-    if b"\x00" in data:
-        raise Rejected("this is a binary file (it contains NUL bytes), not plain text")
-    encodings = ("utf-8-sig",) if data.startswith(codecs.BOM_UTF8) else ("utf-8",)
-    for encoding in (*encodings, "cp1252"):
+    decoded = None
+    if encoding:
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        break
+            decoded = Decoded(data.decode(encoding), codecs.lookup(encoding).name)
+        except LookupError:
+            raise Rejected(f"unknown encoding “{encoding}”") from None
+        except UnicodeDecodeError as exc:
+            what = encoding_name(encoding)
+            raise Rejected(f"the file is not valid {what}: {exc.reason}") from None
     else:
-        raise Rejected("the text is neither valid UTF-8 nor Windows-1252 (cp1252)")
-    if not text.strip():
+        for mark, codec in BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                try:
+                    text = data.decode(codec)
+                except UnicodeDecodeError:
+                    raise Rejected(
+                        f"the file starts with a {ENCODING_NAMES[codec]} mark but is not "
+                        f"valid {ENCODING_NAMES[codec]}"
+                    ) from None
+                decoded = Decoded(text.lstrip("\ufeff"), codec)
+                break
+    if decoded is None:
+        if b"\x00" in data:
+            raise Rejected("this is a binary file (it contains NUL bytes), not plain text")
+        try:
+            decoded = Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            decoded = _guess(data)
+    if "\x00" in decoded.text:
+        raise Rejected("the text contains NUL characters, which cannot be stored")
+    if not decoded.text.strip():
         raise Rejected("the file is empty (white space only)")
-    return text, encoding
+    return decoded
+
+
+def _guess(data):
+    matches = list(charset_normalizer.from_bytes(data))
+    options = []  # (match or None, codec, text), one per distinct text
+    for match in matches:
+        text = str(match)
+        if "\x00" in text or any(text == other for _, _, other in options):
+            continue
+        options.append((match, codecs.lookup(match.encoding).name, text))
+    options = options[: MAX_CANDIDATES // 2]
+    for offered in OFFERED_ENCODINGS:
+        text = _readable(data, offered)
+        if text is not None and not any(text == other for _, _, other in options):
+            options.append((None, codecs.lookup(offered).name, text))
+    fallback = _readable(data, FALLBACK_ENCODING)
+    if not options:
+        raise Rejected("the encoding of the text cannot be told: no encoding reads it as text")
+    best, codec, text = options[0]
+    if best is None:
+        sure = False
+    else:
+        sure = best.chaos <= MAX_CHAOS and best.coherence >= MIN_COHERENCE
+        for other, _, _ in options[1:]:
+            if (
+                other is not None
+                and other.language != best.language
+                and other.chaos <= best.chaos + CLOSE_CHAOS
+                and other.coherence >= best.coherence - CLOSE_COHERENCE
+            ):
+                sure = False
+        if not sure and best.coherence < MIN_COHERENCE and fallback is not None:
+            # No language recognised: the fallback, the others offered beside it.
+            codec, text = FALLBACK_ENCODING, fallback
+    candidates = [name for _, name, _ in options if name != codec][: MAX_CANDIDATES - 1]
+    return Decoded(text, codec, sure=sure, candidates=[] if sure else [codec, *candidates])
+
+
+def decode(data, encoding=None):
+    """(text, encoding) for the bytes of a text file (detect_encoding without the doubts)."""
+    decoded = detect_encoding(data, encoding)
+    return decoded.text, decoded.encoding
 
 
 # --------------------------------------------------------------------------
@@ -982,7 +1120,7 @@ def _unsafe_member(name):
     return ""
 
 
-def parse_zip(data, label, fmt=Format.AUTO):
+def parse_zip(data, label, fmt=Format.AUTO, encoding=None):
     """[Parsed] for every article in a zip archive; Rejected for an unsafe archive.
 
     The archive is read in memory and never extracted to disk. Refused whole:
@@ -1066,7 +1204,9 @@ def parse_zip(data, label, fmt=Format.AUTO):
                 f"zip bomb refused: over {max_total:,} bytes uncompressed "
                 "(IMPORT_ZIP_MAX_TOTAL_BYTES)"
             )
-        items.extend(parse_bytes(content, member_label, fmt=fmt, file=label, in_zip=True))
+        items.extend(
+            parse_bytes(content, member_label, fmt=fmt, file=label, in_zip=True, encoding=encoding)
+        )
     return items
 
 
@@ -1075,11 +1215,12 @@ def parse_zip(data, label, fmt=Format.AUTO):
 # --------------------------------------------------------------------------
 
 
-def parse_bytes(data, label, fmt=Format.AUTO, file=None, in_zip=False):
+def parse_bytes(data, label, fmt=Format.AUTO, file=None, in_zip=False, encoding=None):
     """[Parsed] for the bytes of one file (or zip member): articles and failures.
 
-    `fmt` forces a format; AUTO sniffs the content. Never raises for bad input:
-    a file that cannot be read at all is one failed Parsed.
+    `fmt` forces a format; AUTO sniffs the content. `encoding` forces an
+    encoding (a Python codec name); None detects it (detect_encoding). Never
+    raises for bad input: a file that cannot be read at all is one failed Parsed.
     """
     file = file or label
     fmt = Format(fmt)
@@ -1094,17 +1235,23 @@ def parse_bytes(data, label, fmt=Format.AUTO, file=None, in_zip=False):
         if fmt == Format.ZIP or detected == Format.ZIP:
             if in_zip:
                 raise Rejected("a zip inside a zip is not imported; unpack it first")
-            return parse_zip(data, label)
-        text, encoding = decode(data)
+            return parse_zip(data, label, encoding=encoding)
+        decoded = detect_encoding(data, encoding)
+        text, used = decoded.text, decoded.encoding
         if fmt == Format.HTML:
-            return [Parsed(label, file, article=parse_html(text, encoding))]
-        if fmt == Format.JSONL:
-            return [_in_file(p, file) for p in parse_jsonl(text, label, encoding)]
-        if fmt == Format.CSV:
-            return [_in_file(p, file) for p in parse_csv(text, label, encoding)]
-        if detected == Format.TEXT and text.lstrip().startswith("<?xml"):
+            items = [Parsed(label, file, article=parse_html(text, used))]
+        elif fmt == Format.JSONL:
+            items = [_in_file(p, file) for p in parse_jsonl(text, label, used)]
+        elif fmt == Format.CSV:
+            items = [_in_file(p, file) for p in parse_csv(text, label, used)]
+        elif detected == Format.TEXT and text.lstrip().startswith("<?xml"):
             raise Rejected("this is an XML file, not an article (HTML pages are imported)")
-        return [Parsed(label, file, article=parse_plain_text(text, encoding))]
+        else:
+            items = [Parsed(label, file, article=parse_plain_text(text, used))]
+        for item in items:
+            if item.article is not None:
+                item.article.encoding_candidates = list(decoded.candidates)
+        return items
     except Rejected as exc:
         return [Parsed(label, file, error=str(exc))]
     except RecursionError:
@@ -1116,13 +1263,13 @@ def _in_file(parsed, file):
     return parsed
 
 
-def read_articles(path, fmt=Format.AUTO):
+def read_articles(path, fmt=Format.AUTO, encoding=None):
     """[Parsed] for the file at `path` (one, or many for JSON Lines, CSV and zip)."""
     try:
         data = read_file(path)
     except Rejected as exc:
         return [Parsed(str(path), str(path), error=str(exc))]
-    return parse_bytes(data, str(path), fmt=fmt)
+    return parse_bytes(data, str(path), fmt=fmt, encoding=encoding)
 
 
 def read_article(path):
@@ -1246,8 +1393,15 @@ def import_article(
         return outcome
 
     notes = list(article.notes)
-    if article.encoding and article.encoding != "utf-8":
-        notes.append(f"Decoded as {ENCODING_NAMES.get(article.encoding, article.encoding)}.")
+    if article.encoding_candidates:
+        others = ", ".join(encoding_name(c) for c in article.encoding_candidates[1:])
+        notes.append(
+            f"Decoded as {encoding_name(article.encoding)}, but the encoding detector was "
+            f"unsure (also possible: {others or 'none'}); if the text looks wrong, import it "
+            "again choosing the encoding."
+        )
+    elif article.encoding and article.encoding != "utf-8":
+        notes.append(f"Decoded as {encoding_name(article.encoding)}.")
     outlet_id = outlet.pk if outlet is not None else _resolve_outlet(article, lookup, notes)
     relays, proposed = suggestions.find_relays(article.body, lookup, own_outlet_id=outlet_id)
     found = suggestions.suggest(article.body, lookup)
@@ -1547,6 +1701,7 @@ def import_files(
     outlet=None,
     dry_run=False,
     fmt=Format.AUTO,
+    encoding=None,
     progress=None,
     keep_sources=True,
 ):
@@ -1561,7 +1716,7 @@ def import_files(
 
     def parsed():
         for done, path in enumerate(files, start=1):
-            yield from read_articles(path, fmt)
+            yield from read_articles(path, fmt, encoding)
             if progress is not None:
                 progress(done, len(files), path)
 

@@ -5,6 +5,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from provenance.concurrency import lock_claims, retry_once_on_conflict
+from provenance.fields import NameField
 from provenance.text import content_hash, normalize_name
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 country code, e.g. RU.")
@@ -16,7 +18,7 @@ class OwnerGroup(models.Model):
     Outlets of one owner are never independent of each other.
     """
 
-    name = models.CharField(max_length=200, unique=True)
+    name = NameField(max_length=200, unique=True)
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -60,7 +62,7 @@ class Outlet(models.Model):
         E = "E", "E – Unreliable"
         F = "F", "F – Reliability cannot be judged"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = NameField(max_length=200, unique=True)
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     domain = models.CharField(
         max_length=253, blank=True, help_text="Homepage domain, e.g. tass.com", db_index=True
@@ -91,7 +93,7 @@ class Outlet(models.Model):
 
 class OutletAlias(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     # Unique: one spelling can only ever mean one outlet (OutletQuerySet.resolve).
     name_key = models.CharField(max_length=200, unique=True, editable=False)
 
@@ -162,12 +164,12 @@ class Source(models.Model):
         JSONL = "jsonl", "JSON Lines row"
         CSV = "csv", "CSV row"
 
-    title = models.CharField(max_length=500, blank=True)
+    title = NameField(max_length=500, blank=True)
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
     )
     url = models.URLField(max_length=2000, blank=True)
-    byline = models.CharField(max_length=300, blank=True)
+    byline = NameField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     # Attribution offsets index into this text; it is never rewritten in place.
@@ -336,6 +338,7 @@ class Source(models.Model):
             )
         return best[0], best[0] + len(exact)
 
+    @retry_once_on_conflict
     def correct_text(self, new_body, user, note=""):
         """Replace the body with an admin's correction and re-anchor everything on it.
 
@@ -354,6 +357,11 @@ class Source(models.Model):
         if not (new_body or "").strip():
             raise ValidationError({"body": "The corrected text is empty."})
         with deferred():
+            # The lock order (provenance.concurrency): the source's suggestions, the
+            # claims its attributions evidence, the source, then (re-anchoring) the
+            # attributions.
+            list(self.suggestions.select_for_update().order_by("pk").values_list("pk"))
+            lock_claims(self.attributions.values_list("claim_id", flat=True))
             current = Source.objects.select_for_update().only("body").get(pk=self.pk)
             old_body = current.body
             if new_body == old_body:

@@ -5,10 +5,13 @@ unique by their normalised key, country codes, a URL used once), and saves go
 through the models, so claims.signals recomputes the statuses they affect.
 """
 
+import ntpath
+import posixpath
+
 from django.db import transaction
 from rest_framework import serializers
 
-from provenance.api import error_messages
+from provenance.api import RelatedNameField, error_messages
 from provenance.text import normalize_name
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source
 
@@ -107,9 +110,7 @@ class SourceSerializer(serializers.ModelSerializer):
     outlet = serializers.PrimaryKeyRelatedField(
         queryset=Outlet.objects.all(), allow_null=True, required=False
     )
-    outlet_name = serializers.CharField(
-        source="outlet.name", read_only=True, default=None, allow_null=True
-    )
+    outlet_name = RelatedNameField(source="outlet.name")
     relays = RelaySerializer(source="relay_links", many=True, read_only=True)
     imported_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -164,10 +165,66 @@ class SourceDetailSerializer(SourceSerializer):
         read_only_fields += ["encoding", "import_notes"]
 
 
+def without_folders(batch):
+    """The batch's files and errors with the server's folders left out: file names only.
+
+    A batch records each file as the importer was given it (an absolute path
+    from the command line); its errors name an article by that path, with
+    "!member" (in a zip) or ":row" after it, and a message may quote the path.
+    Every folder of those files is removed from all of them.
+    """
+    folders = set()
+    for path in batch.files:
+        for module in (posixpath, ntpath):
+            folder = module.dirname(str(path))
+            if folder:
+                folders.add(folder.rstrip(module.sep) + module.sep)
+    folders = sorted(folders, key=len, reverse=True)
+
+    def strip(text):
+        text = str(text)
+        for folder in folders:
+            # The root ("/") only where a path starts: a zip member's path keeps its slashes.
+            text = text.replace(folder, "") if len(folder) > 1 else text.removeprefix(folder)
+        return text
+
+    files = [strip(path) for path in batch.files]
+    errors = [
+        {key: strip(value) for key, value in entry.items()} if isinstance(entry, dict) else entry
+        for entry in batch.errors
+    ]
+    return files, errors
+
+
+class FileNamesField(serializers.ListField):
+    """The batch's files, as names only (without_folders)."""
+
+    child = serializers.CharField()
+
+    def get_attribute(self, batch):
+        return without_folders(batch)[0]
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    file = serializers.CharField(help_text="The file (or “file!member”, “file:row”).")
+    error = serializers.CharField()
+
+
+class ImportErrorsField(serializers.ListField):
+    """The batch's per-file errors, with file names only (without_folders)."""
+
+    child = ImportErrorSerializer()
+
+    def get_attribute(self, batch):
+        return without_folders(batch)[1]
+
+
 class ImportBatchSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
+    files = FileNamesField(read_only=True, help_text="The files of the run, by name.")
+    errors = ImportErrorsField(read_only=True, help_text="One entry per file that failed.")
 
     class Meta:
         model = ImportBatch

@@ -133,6 +133,20 @@ class UpdateAndRemoveTests(AttributionAPICase):
         self.assertStatus(response, 409)
         self.assertEqual(Attribution.objects.get(pk=attribution.pk).stance, "supports")
 
+    def test_a_partial_update_answers_every_field_null_where_empty(self):
+        attribution = self.news.sanctions.attributions.get(stance="disputes")
+        client = self.api(self.editor)
+        seen = client.get(f"{URL}/{attribution.pk}").data
+        response = client.patch(
+            f"{URL}/{attribution.pk}",
+            {"speaker": None, "relayed_via": None, "updated_at": seen["updated_at"]},
+            format="json",
+        )
+        self.assertStatus(response, 200)
+        self.assertEqual(set(response.data), set(seen))
+        self.assertIsNone(response.data["speaker_name"])
+        self.assertIsNone(response.data["relayed_via_name"])
+
     def test_re_anchoring_checks_the_quote(self):
         attribution = self.news.troops.attributions.get()
         client = self.api(self.editor)

@@ -26,6 +26,39 @@ class ImportBatchAPITests(APITestCase):
         self.assertEqual(data["created_by"], "ada")
         self.assertEqual(data["errors"], [{"file": "b.txt", "error": "Empty file."}])
 
+    def test_file_names_only_never_the_servers_folders(self):
+        batch = ImportBatch.objects.create(
+            created_by=self.admin,
+            files=["/srv/desk/inbox/a.txt", "/srv/desk/inbox/pack.zip", "/b.jsonl", "c.csv"],
+            failed_count=3,
+            errors=[
+                {"file": "/srv/desk/inbox/pack.zip!2026/notes.txt", "error": "Empty file."},
+                {"file": "/b.jsonl:3", "error": "no article text"},
+                {
+                    "file": "/srv/desk/inbox/a.txt",
+                    "error": "[Errno 2] No such file or directory: '/srv/desk/inbox/a.txt'",
+                },
+            ],
+        )
+        client = self.api(self.factchecker)
+        for data in (
+            client.get(f"{URL}/{batch.pk}").data,
+            next(row for row in client.get(URL).data["results"] if row["id"] == batch.pk),
+        ):
+            self.assertEqual(data["files"], ["a.txt", "pack.zip", "b.jsonl", "c.csv"])
+            self.assertEqual(
+                data["errors"],
+                [
+                    {"file": "pack.zip!2026/notes.txt", "error": "Empty file."},
+                    {"file": "b.jsonl:3", "error": "no article text"},
+                    {
+                        "file": "a.txt",
+                        "error": "[Errno 2] No such file or directory: 'a.txt'",
+                    },
+                ],
+            )
+            self.assertNotIn("/srv", str(data))
+
     def test_read_only_even_for_admins(self):
         # Refused before the method is looked at: no role holds add/delete_importbatch.
         client = self.api(self.admin)

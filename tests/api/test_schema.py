@@ -36,6 +36,22 @@ class SchemaTests(APITestCase):
         self.assertLessEqual({"201", "400", "401", "403", "404", "409"}, set(verdict))
         self.assertIn("tokenAuth", schema["components"]["securitySchemes"])
 
+    def test_every_operation_documents_its_json_errors(self):
+        # Django's handlers answer JSON under /api/ even where DRF would negotiate
+        # JSON-LD (a path no route matches); every write can lose to a simultaneous one.
+        schema = yaml.safe_load(self.api(self.factchecker).get("/api/schema/").content)
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                responses = operation["responses"]
+                expected = {"400", "401", "403", "503"} | ({"404"} if "{" in path else set())
+                if method in ("post", "put", "patch", "delete"):
+                    expected.add("409")
+                with self.subTest(operation=f"{method.upper()} {path}"):
+                    self.assertLessEqual(expected, set(responses))
+                    for code in expected:
+                        self.assertIn("application/json", responses[code]["content"], code)
+                    self.assertIn("Retry-After", responses["503"]["headers"])
+
     def test_schema_and_docs_need_a_signed_in_user(self):
         for url in ("/api/schema/", "/api/docs/", "/api/redoc/"):
             with self.subTest(url=url):

@@ -51,6 +51,19 @@ class SourceAPITests(APITestCase):
             Claim.objects.get(pk=self.news.meeting.pk).status, Claim.Status.SINGLE_SOURCE
         )
 
+    def test_a_partial_update_answers_every_field_null_where_empty(self):
+        # A field left out of a PATCH's answer breaks the schema: outlet_name is always there.
+        source = make_source(outlet=None)
+        response = self.api(self.admin).patch(
+            f"{URL}/{source.pk}", {"byline": "By A. Writer"}, format="json"
+        )
+        self.assertStatus(response, 200)
+        self.assertIn("outlet_name", response.data)
+        self.assertIsNone(response.data["outlet_name"])
+        self.assertEqual(
+            set(response.data), set(self.api(self.admin).get(f"{URL}/{source.pk}").data)
+        )
+
     def test_bad_metadata_gets_400(self):
         other = make_source(url="https://example.com/a")
         response = self.api(self.admin).patch(

@@ -112,7 +112,9 @@ class ClaimDetailTests(BaseTestCase):
         self.assertIn(relayed.speaker.name, row)
         self.assertIn("Paraphrase", row)
         self.assertIn("Supports", row)
-        self.assertIn(f"{relayed.relayed_via.name}</a> → {relayed.source.outlet.name}", row)
+        self.assertIn(
+            f"{relayed.relayed_via.name}</bdi></a> → <bdi>{relayed.source.outlet.name}</bdi>", row
+        )
         self.assertIn(relayed.source.published_on.isoformat(), row)
         row = content[content.index(f'id="e{orphan.pk}"') :]
         row = row[: row.index("</tr>")]
@@ -196,7 +198,9 @@ class ClaimDetailTests(BaseTestCase):
         response = self.get(self.factchecker, reverse("claim-detail", args=[claim.pk]))
         [group] = response.context["groups"]
         self.assertEqual(group.label, "TASS")
-        self.assertContains(response, 'TASS <span class="muted">(named in the text)</span> →')
+        self.assertContains(
+            response, '<bdi>TASS</bdi> <span class="muted">(named in the text)</span> →'
+        )
         self.assertContains(response, "named as source</text>")
         self.assertEqual(response.context["attributions"][0].via_name, "TASS")
         self.assertEqual(attribution.relayed_via, None)

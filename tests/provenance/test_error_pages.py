@@ -68,6 +68,9 @@ class DatabaseOutageTests(BaseTestCase):
             with self.subTest(path=path):
                 self.assertEqual(page["status"], 503)
                 self.assertEqual(page["retry_after"], "30")
+                if path.startswith("/api/"):  # errors under /api/ are JSON
+                    self.assertIn("database is unavailable", json.loads(page["body"])["detail"])
+                    continue
                 self.assertIn("Temporarily unavailable", page["body"])
                 self.assertIn("Nothing you saved before is lost", page["body"])
                 self.assertNotIn("Traceback", page["body"])

@@ -69,7 +69,8 @@ class OutletDetailTests(BaseTestCase):
         response = self.client.get(self.url)
         self.assertContains(response, "Rossiya Segodnya")
         self.assertContains(
-            response, f'<a href="{reverse("outlet-detail", args=[self.sibling.pk])}">Sputnik</a>'
+            response,
+            f'<a href="{reverse("outlet-detail", args=[self.sibling.pk])}"><bdi>Sputnik</bdi></a>',
         )
 
     def test_an_outlet_with_no_claims(self):

@@ -9,12 +9,12 @@ matched by id, so importing a file again changes nothing. Exits non-zero when
 any file failed. See claims.webanno for the format.
 """
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.webanno import WebAnnotationError, import_document
+from provenance import jsontext
 
 
 class Command(BaseCommand):
@@ -51,8 +51,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise WebAnnotationError([f"Cannot read the file: {error}"]) from None
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise WebAnnotationError(
-                [f"Not JSON: {error.msg} at line {error.lineno}, column {error.colno}."]
-            ) from None
+            # NUL characters are refused by import_document, which names the note.
+            return jsontext.loads(text, refuse_nul=False)
+        except jsontext.JSONRefused as error:
+            raise WebAnnotationError([str(error)]) from None

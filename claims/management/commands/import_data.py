@@ -7,12 +7,12 @@ inconsistent file writes nothing. Restored users have no password; set one
 with `manage.py changepassword USER`.
 """
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.backup import BackupError, import_data
+from provenance import jsontext
 
 
 class Command(BaseCommand):
@@ -24,15 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         path = Path(file)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            # NUL characters are located by import_data, which names the row.
+            data = jsontext.loads(path.read_text(encoding="utf-8-sig"), refuse_nul=False)
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-            ) from None
+        except jsontext.JSONRefused as error:
+            raise CommandError(f"{path} is not JSON we can read: {error}") from None
         try:
             counts = import_data(data)
         except BackupError as error:

@@ -7,13 +7,14 @@ A progress bar goes to stderr while it runs (on a terminal, or with
 with the reason) goes to stdout. Exits non-zero when any file or row failed.
 """
 
+import codecs
 import glob
 import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.importer import ENCODING_NAMES, FORMAT_CHOICES, FileStatus, Format, import_files
+from sources.importer import FORMAT_CHOICES, FileStatus, Format, encoding_name, import_files
 from sources.models import ImportBatch, Outlet
 
 GLOB_CHARACTERS = set("*?[")
@@ -88,6 +89,12 @@ class Command(BaseCommand):
             help="the files' format; auto (the default) tells it from each file's content",
         )
         parser.add_argument(
+            "--encoding",
+            metavar="CODEC",
+            help="the files' encoding (e.g. cp1251, utf-16); by default it is detected "
+            "for each file, and a doubtful guess is noted on the source",
+        )
+        parser.add_argument(
             "--progress",
             action="store_true",
             default=None,
@@ -97,7 +104,12 @@ class Command(BaseCommand):
             "--no-progress", dest="progress", action="store_false", help="no progress bar"
         )
 
-    def handle(self, *args, paths, dry_run, outlet, fmt, progress, verbosity, **options):
+    def handle(self, *args, paths, dry_run, outlet, fmt, encoding, progress, verbosity, **options):
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise CommandError(f"Unknown encoding “{encoding}” (--encoding).") from None
         outlet_obj = None
         if outlet:
             outlet_obj = Outlet.objects.resolve(outlet)
@@ -117,6 +129,7 @@ class Command(BaseCommand):
                 outlet=outlet_obj,
                 dry_run=dry_run,
                 fmt=fmt,
+                encoding=encoding or None,
                 progress=bar,
                 keep_sources=False,
             )
@@ -178,7 +191,8 @@ class Command(BaseCommand):
         if outcome.outlet_name:
             parts.append(f"outlet {outcome.outlet_name}")
         if outcome.encoding and outcome.encoding != "utf-8":
-            parts.append(f"(decoded as {ENCODING_NAMES[outcome.encoding]})")
+            doubt = ", unsure" if outcome.article and outcome.article.encoding_candidates else ""
+            parts.append(f"(decoded as {encoding_name(outcome.encoding)}{doubt})")
         if outcome.relays:
             parts.append(f"relays {', '.join(outcome.relays)}")
         if outcome.proposed_relays:
