@@ -41,12 +41,9 @@ STALE_CLAIM = (
 )
 
 
-class ViewOnlyInline:
-    """An inline that shows related rows and never adds, changes or deletes them."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = True
+class ViewOnly:
+    """An admin (a ModelAdmin or an inline) that shows rows and never adds, changes or
+    deletes them, for every role, superusers included."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -56,6 +53,14 @@ class ViewOnlyInline:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnlyInline(ViewOnly):
+    """An inline that shows related rows and never adds, changes or deletes them."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -374,7 +379,7 @@ class AttributionAdmin(ViewOnlyHistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ViewOnly, admin.ModelAdmin):
     """Reviews are history: shown, never added, edited or deleted in the admin.
 
     A verdict is recorded in the app (Claim.record_verdict), which writes the
@@ -387,15 +392,6 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["claim__statement", "rationale"]
     fields = ["claim", "verdict", "rationale", "reviewer", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # What a deleted note shows in place of its text, as in the app.
@@ -410,7 +406,7 @@ def sees_deleted_notes(user):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(ViewOnlyHistoryAdmin):
+class AnnotationAdmin(ViewOnly, ViewOnlyHistoryAdmin):
     """Read-only: notes are written, edited (by their author) and moderated in the app,
     where only the author edits and deleting is a soft delete kept in the history.
 
@@ -487,12 +483,3 @@ class AnnotationAdmin(ViewOnlyHistoryAdmin):
                 for name in ANNOTATION_HIDDEN:
                     setattr(record, name, DELETED_TEXT)
         super().set_history_delta_changes(request, historical_records, **kwargs)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -79,3 +79,27 @@ def sign_in(page, live_server, username):
     page.fill("#id_password", f"pw-{username}")
     page.click("button[type=submit]")
     page.wait_for_selector(".nav-user")
+
+
+# Records CSP violations before any page script runs (Playwright's init scripts
+# are not subject to the page's CSP).
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sample || ""));
+});
+"""
+
+
+def watch(page):
+    """Collect dialogs and CSP reports of `page` (lists filled as they happen)."""
+    dialogs, console = [], []
+    page.add_init_script(WATCH_CSP)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "console",
+        lambda message: (
+            console.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return dialogs, console

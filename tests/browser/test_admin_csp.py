@@ -17,8 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Claim
 from sources.models import ImportBatch, OwnerGroup
-from tests.browser.conftest import sign_in
-from tests.browser.test_hardening import watch
+from tests.browser.conftest import sign_in, watch
 from tests.factories import (
     make_actor,
     make_annotation,

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from claims.models import Attribution, Suggestion
 from claims.roles import ADMIN, EDITOR, FACT_CHECKER
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, watch
 from tests.browser.test_editor_attribution import SELECT
 from tests.factories import (
     make_actor,
@@ -37,15 +37,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Records CSP violations before any page script runs (Playwright's init scripts
-# are not subject to the page's CSP).
-WATCH_CSP = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + (e.sample || ""));
-});
-"""
-
 PAYLOAD = (
     '<script>window.__pwned = "script"; alert("script")</script>'
     "<img src=x onerror=\"window.__pwned = 'img'; alert('img')\">"
@@ -62,20 +53,6 @@ INJECTED = (
     "main [onload], main [onmouseover], main [onfocus], main [autofocus], "
     "main a[href^=javascript]"
 )
-
-
-def watch(page):
-    """Collect dialogs and CSP reports of `page` (lists filled as they happen)."""
-    dialogs, console = [], []
-    page.add_init_script(WATCH_CSP)
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on(
-        "console",
-        lambda message: (
-            console.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return dialogs, console
 
 
 @pytest.fixture
