@@ -2,7 +2,7 @@
 
 Generates articles (deterministic for a seed) as plain-text files, one JSON
 Lines file and one zip archive, imports them all with
-sources.importer.import_files, as `manage.py import_articles` does, and
+intake.importer.import_files, as `manage.py import_articles` does, and
 measures the rate and the memory (resident set size, sampled as files are
 imported) across the batch. Writes its section of bench/RESULTS.md.
 
@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("BENCH", "1")
 
 SQLITE_PATH = ROOT / "var" / "bench-import.sqlite3"
 START, END = "<!-- import-rate:start -->", "<!-- import-rate:end -->"
@@ -120,7 +121,7 @@ def fresh_database():
 def make_cast(rng):
     """The demo's outlets and actors, plus 2,000 actors and 200 outlets, as lookups see them."""
     from claims.models import Actor, ActorAlias
-    from provenance.text import normalize_name
+    from lib.text import normalize_name
     from sources.models import Outlet, OutletAlias
     from tests.factories import make_demo_cast
 
@@ -248,7 +249,7 @@ def write_results(rows, info, args):
             f"{args.articles:,} generated articles (80% plain-text files, 10% rows of one "
             "JSON Lines file, 10% members of one zip), each with 4–8 paragraphs of quotes, "
             "reported speech, agency cues and hedges, imported through "
-            "`sources.importer.import_files` with relay detection and suggested "
+            "`intake.importer.import_files` with relay detection and suggested "
             "attributions; 2,000+ actors and 200+ outlets to resolve against. Target: at "
             "least 200 articles/s with flat memory.",
             "",
@@ -315,7 +316,7 @@ def main():
     from django.core.management import call_command
 
     from claims.models import Suggestion
-    from sources.importer import import_files
+    from intake.importer import import_files
     from sources.models import Source, SourceRelay
 
     call_command("migrate", verbosity=0)

@@ -1,6 +1,6 @@
 """Benchmark: the full status recompute (claims.status.recompute_all) at newsroom scale.
 
-Times several full recomputes on the project's synthetic corpus (claims/corpus.py,
+Times several full recomputes on the project's synthetic corpus (bench/corpus.py,
 `manage.py generate_corpus`, the one bench/run uses) in a dedicated PostgreSQL
 database, building it with bulk inserts if it is not there, and writes its
 section of bench/RESULTS.md.
@@ -8,7 +8,7 @@ section of bench/RESULTS.md.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/provenance_bench \\
         .venv/bin/python bench/recompute.py [--runs 5] [--scale 1.0] [--rebuild]
 
-Shape at scale 1.0 (see claims/corpus.py): 2,000 outlets (60 wire agencies; 200
+Shape at scale 1.0 (see bench/corpus.py): 2,000 outlets (60 wire agencies; 200
 owner groups own 40% of the outlets), 20,000 actors, 50,000 sources (a fifth
 republish an agency story, most with a relay cue), 200,000 claims and 1,000,000
 attributions with skewed per-claim counts (most claims 1-3, 2% with 20 to
@@ -32,10 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("BENCH", "1")
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/provenance_bench"
 NOTE = (
-    "Corpus: `claims/corpus.py`, seed {seed} (the one `bench/run` uses). Where the time goes: "
+    "Corpus: `bench/corpus.py`, seed {seed} (the one `bench/run` uses). Where the time goes: "
     "the Python side (fetch, evaluate, explain) is about 48 CPU-seconds per million "
     "attributions, split over the workers; PostgreSQL does the rest. The gap between the two "
     "columns is the writing: every claim changes status, so each of the 200,000 row updates "
@@ -204,11 +205,12 @@ def main():
     from django.core.management import call_command
     from django.db.models import Count
 
-    from claims import corpus, status
+    from bench import corpus
+    from claims import status
     from claims.models import Claim
 
     call_command("migrate", verbosity=0)
-    # The corpus is the project's shared one (claims/corpus.py, `manage.py
+    # The corpus is the project's shared one (bench/corpus.py, `manage.py
     # generate_corpus`), which bench/run also builds in this database: reuse it
     # when it is there; it is deterministic for its seed and scale.
     shape = counts()

@@ -15,7 +15,7 @@ from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from provenance.text import counted
+from lib.text import counted
 
 NODE_WIDTH = 176
 NODE_HEIGHT = 44
@@ -97,7 +97,7 @@ def drawn_ids(groups):
 def load_drawn(groups, by_id):
     """Give each drawn group its `attributions`, taken from `by_id` (attribution id ->
     attribution, with what the chain shows loaded: the claim page loads the
-    drawn_ids() with its page of evidence, claims.views.evidence_page)."""
+    drawn_ids() with its page of evidence, web.views.evidence_page)."""
     for group in groups[:MAX_GROUPS]:
         group.attributions = [by_id[pk] for pk in group.ids[:MAX_DRAWN] if pk in by_id]
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from provenance.concurrency import (
+from lib.concurrency import (
     lock_attribution,
     lock_attributions,
     lock_claims,
@@ -20,8 +20,8 @@ from provenance.concurrency import (
     save_or_winner,
     unique_or,
 )
-from provenance.fields import NameField
-from provenance.text import normalize_name
+from lib.fields import NameField
+from lib.text import normalize_name
 from sources.models import REANCHOR_HOOKS, Outlet, QuoteNotFound, Source, country_code
 
 
@@ -94,7 +94,7 @@ class Actor(models.Model):
             raise ValidationError("An actor cannot be merged into itself.")
         now = timezone.now()
         with status.deferred():
-            # The lock order (provenance.concurrency): suggestions, the claims, then
+            # The lock order (lib.concurrency): suggestions, the claims, then
             # the attributions (read again under their locks), then the actors.
             Suggestion.objects.filter(speaker=self).update(speaker=target)
             attributions = Attribution.objects.filter(speaker=self)
@@ -148,7 +148,7 @@ class ActorAlias(models.Model):
 
 class TagQuerySet(models.QuerySet):
     def ensure(self, tags):
-        """Saved tags for `tags` (claims.forms.parse_tags: existing tags and unsaved new
+        """Saved tags for `tags` (web.forms.parse_tags: existing tags and unsaved new
         ones), in order, without repeats.
 
         A new tag that a simultaneous write created first (the same slug or name:
@@ -318,7 +318,7 @@ class Claim(models.Model):
     origin_count = models.PositiveIntegerField(default=0)
     # The kinds of outlet that carry the claim, as a bitmask (see outlet_kind_mask):
     # written by claims.status in the same UPDATE as the status, read by the
-    # claim list's outlet-kind filter and facet (claims.filters) without a join.
+    # claim list's outlet-kind filter and facet (web.filters) without a join.
     outlet_kinds = models.PositiveIntegerField(default=0, editable=False)
     # The independent origins the engine grouped the evidence into (claims.status
     # origin_groups_summary), written in the same UPDATE as the status; the claim
@@ -449,7 +449,7 @@ class Claim(models.Model):
     @classmethod
     @retry_once_on_conflict
     def create_new(cls, editor, *, statement, event_start=None, event_end=None, tags=(), reason):
-        """Write a new claim with its tags (claims.forms.parse_tags: new ones are created).
+        """Write a new claim with its tags (web.forms.parse_tags: new ones are created).
 
         Raises ValidationError when the claim is invalid or already exists with
         the same event dates, also when a simultaneous write stored it first
@@ -578,7 +578,7 @@ class Claim(models.Model):
             raise ValidationError("A claim cannot be merged into itself.")
         now = timezone.now()
         with status.deferred():
-            # The lock order (provenance.concurrency): both claims, then the attributions.
+            # The lock order (lib.concurrency): both claims, then the attributions.
             locked = lock_claims([self.pk, target.pk])
             me, into = locked.get(self.pk), locked.get(target.pk)
             if me is None or into is None:
@@ -690,7 +690,7 @@ class Review(models.Model):
 
 # The order evidence is read in: by its source's date (the copy on the attribution,
 # Attribution.published_on), undated last, then source, position and id. The claim
-# page (with its keyset cursor, claims.views._after), the PROV export and the
+# page (with its keyset cursor, web.views._after), the PROV export and the
 # ClaimReview use it; attribution_evidence_idx serves it for a claim's live ones.
 EVIDENCE_ORDER = (F("published_on").asc(nulls_last=True), "source_id", "start", "pk")
 
@@ -827,7 +827,7 @@ class Attribution(models.Model):
         indexes = [
             # Source reader: a source's attributed spans in text order.
             models.Index(fields=["source", "start"], name="attribution_source_start_idx"),
-            # Claim page evidence (claims.views.evidence_page): a claim's live
+            # Claim page evidence (web.views.evidence_page): a claim's live
             # attributions by source date (undated last: PostgreSQL's ascending order),
             # source, position and id; a page of 25 is a range read, however many
             # attributions the claim has.
@@ -1091,7 +1091,7 @@ class ClaimCount(models.Model):
 
     The claim list's facets and the dashboard's counts read these few thousand
     rows instead of scanning 200,000 claims, when the only filters are on
-    status, verdict and outlet kind (claims.filters.COUNTED_FILTERS). Kept by
+    status, verdict and outlet kind (web.filters.COUNTED_FILTERS). Kept by
     database triggers on the claim table (migration 0011_claimcount): every
     insert, update (the engine's, a verdict, a merge) and delete, through the
     ORM or raw SQL, adjusts the counts in its own transaction. Rows whose count
@@ -1231,7 +1231,7 @@ class ClaimSearchDocument(models.Model):
     search by (status, verdict, outlet_kinds, created_at, and `current`: not
     merged into another claim), so that a search filtered by those alone is
     counted and paged from the documents it matches, without joining 60,000
-    claims for a broad word (claims.filters.ClaimFilter.documents). PostgreSQL
+    claims for a broad word (web.filters.ClaimFilter.documents). PostgreSQL
     triggers keep the copies exact in the transaction of every write (migration
     0015): a document written takes its claim's values, and a claim whose
     values change passes them to its document.
@@ -1341,7 +1341,7 @@ class SuggestionQuerySet(models.QuerySet):
 
 
 class Suggestion(models.Model):
-    """An attribution the importer proposes (sources.suggest), waiting for an editor.
+    """An attribution the importer proposes (intake.suggest), waiting for an editor.
 
     Its span (start, end, quote) points into the source body like an
     attribution's. The speaker is an actor when the name resolved, otherwise
@@ -1372,7 +1372,7 @@ class Suggestion(models.Model):
     speculative = models.BooleanField(default=False)
     speculation_cue = models.CharField(max_length=300, blank=True)
     # Not indexed: only deleting an outlet looks suggestions up by it (rare), and every
-    # import writes suggestions (sources.importer's hot path).
+    # import writes suggestions (intake.importer's hot path).
     relayed_via = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
@@ -1456,7 +1456,7 @@ class Annotation(models.Model):
     plain text, always escaped when shown. Deleting is a soft delete kept in
     the history; a deleted note in a thread shows as "[deleted]" with its
     replies. `uuid` is the note's identity outside this database: its
-    Web Annotation id (claims.webanno), matched on import.
+    Web Annotation id (interchange.webanno), matched on import.
     """
 
     class Target(models.TextChoices):

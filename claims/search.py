@@ -15,7 +15,7 @@ the quotes of its live attributions (removed and orphaned ones are left out):
   outlet kinds, creation time and merged state (database triggers, migration
   0015): a search that nothing but those narrows is counted and paged from
   the documents alone, in one statement (`search_documents`,
-  ClaimSearchDocumentQuerySet.counted_and_paged, claims.filters.ClaimFilter.
+  ClaimSearchDocumentQuerySet.counted_and_paged, web.filters.ClaimFilter.
   documents); with other filters, the facets hash-join the matched documents
   to an index-only scan of claim_search_facets_idx (migration 0012).
 - SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
@@ -26,7 +26,7 @@ the quotes of its live attributions (removed and orphaned ones are left out):
 
 Both annotate `search_rank`, higher for better matches: claims whose statement
 matches first, by how well it matches, then those matched only in their quotes
-(rank 0). The "relevance" sort (claims.filters.SORTS) orders by it, then newest
+(rank 0). The "relevance" sort (web.filters.SORTS) orders by it, then newest
 first. Both tables are created by migration claims/0003_claimsearchdocument.
 
 `refresh(claim_ids)` rebuilds the documents of those claims in one statement,

@@ -81,7 +81,7 @@ from django.db.models.expressions import RawSQL
 
 from claims import search
 from claims.models import Actor, Attribution, Claim
-from provenance.text import counted, isolate
+from lib.text import counted, isolate
 from sources.models import Outlet, SourceRelay
 
 # --------------------------------------------------------------------------
@@ -1000,7 +1000,7 @@ def _write(results, using):
     kinds_col = quote(field("outlet_kinds").column)
     groups_col = quote(field("origin_groups").column)
     id_col = quote(Claim._meta.pk.column)
-    # By ascending id: the lock order of provenance.concurrency.
+    # By ascending id: the lock order of lib.concurrency.
     rows = [[pk, *result] for pk, result in sorted(results.items())]
     assignments = (
         f"{cols[0]} = v.s, {cols[1]} = v.g, {cols[2]} = v.e, {count_col} = v.n, {kinds_col} = v.k"

@@ -11,7 +11,7 @@ database for the signed-in user again.
 
 Not every database error is an outage. A write that lost to a simultaneous one
 (a deadlock or serialization failure that survived its retry, TryAgain; or an
-IntegrityError from a unique constraint, see provenance.concurrency) gets a 409
+IntegrityError from a unique constraint, see lib.concurrency) gets a 409
 "try again" page (templates/409.html), JSON {"detail": ...} under /api/: the
 database is fine, and nothing was saved.
 """
@@ -23,8 +23,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from provenance.api import error_response, is_api_request
-from provenance.concurrency import CONFLICT_MESSAGE, TryAgain, is_transient
+from api.base import error_response, is_api_request
+from lib.concurrency import CONFLICT_MESSAGE, TryAgain, is_transient
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Django settings for Provenance.
 
 Everything that differs between machines comes from the environment (see
-provenance/env.py and the README's "Configuration" table). The defaults are for
+lib/env.py and the README's "Configuration" table). The defaults are for
 local development: DEBUG on, an SQLite file under var/, a throwaway secret key.
 With DEBUG off, a real SECRET_KEY is required and the security settings that
 `manage.py check --deploy` looks for are all on.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from provenance.env import env_bool, env_database, env_int, env_list, env_str
+from lib.env import env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -50,7 +50,15 @@ INSTALLED_APPS = [
     "csp",
     "sources",
     "claims",
+    "intake",
+    "interchange",
+    "web",
+    "backoffice",
 ]
+# The benchmark corpus and its command (bench/, `manage.py generate_corpus`) exist in
+# development, in the test suite and in benchmark runs (BENCH=1) only.
+if DEBUG or env_bool("TESTING", default=False) or env_bool("BENCH", default=False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -202,7 +210,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Importing: the largest article file accepted, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-# Zip archives (sources.importer): members, total uncompressed bytes, compression ratio.
+# Zip archives (intake.importer): members, total uncompressed bytes, compression ratio.
 IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 1000)
 IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
 IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
@@ -221,7 +229,7 @@ IMPORT_STASH_MAX_AGE = env_int("IMPORT_STASH_MAX_AGE", 3600)
 # (e.g. nginx client_max_body_size).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", IMPORT_MAX_BYTES + 1024 * 1024)
 # (confirming an admin upload posts every previewed article's fields: 9 per article in
-# sources.forms.PreviewArticleForm, so 10 per article at IMPORT_UPLOAD_MAX_ARTICLES,
+# intake.forms.PreviewArticleForm, so 10 per article at IMPORT_UPLOAD_MAX_ARTICLES,
 # plus Django's own 1000 for the management form, the CSRF token and every other form;
 # tests/provenance/test_upload_limits.py checks the arithmetic still holds. A confirmation
 # of 1,000 typical articles is about 0.6 MB, well within DATA_UPLOAD_MAX_MEMORY_SIZE.)
@@ -232,7 +240,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * IMPORT_UPLOAD_MAX_FILES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
-# The REST API under /api/ (provenance/api_urls.py, issue 7). Scripts send a token
+# The REST API under /api/ (api/urls.py, issue 7). Scripts send a token
 # (`manage.py drf_create_token USER`); the browser uses its session (with CSRF).
 # The token class comes first, so a request without credentials gets 401.
 REST_FRAMEWORK = {
@@ -240,21 +248,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["provenance.api.RolePermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.base.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "provenance.api.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "api.base.PagePagination",
     # Bounded JSON (nesting depth, no NUL) and forms without NUL: a 400, never a 500.
     "DEFAULT_PARSER_CLASSES": [
-        "provenance.parsers.BoundedJSONParser",
-        "provenance.parsers.FormParser",
-        "provenance.parsers.MultiPartParser",
+        "api.parsers.BoundedJSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "provenance.api.exception_handler",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -271,7 +279,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "provenance.api.document_errors",
+        "api.base.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OutletKindEnum": "sources.models.Outlet.Kind",
@@ -280,7 +288,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The organisation that publishes the fact-checks (ClaimReview "author", claims.claimreview).
+# The organisation that publishes the fact-checks (ClaimReview "author", interchange.claimreview).
 PROVENANCE_ORG_NAME = env_str("PROVENANCE_ORG_NAME", "Provenance")
 PROVENANCE_ORG_URL = env_str("PROVENANCE_ORG_URL", "https://provenance.example.org/")
 

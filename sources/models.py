@@ -5,9 +5,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from provenance.concurrency import lock_claims, retry_once_on_conflict
-from provenance.fields import NameField
-from provenance.text import content_hash, normalize_name
+from lib.concurrency import lock_claims, retry_once_on_conflict
+from lib.fields import NameField
+from lib.text import content_hash, normalize_name
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 country code, e.g. RU.")
 
@@ -173,7 +173,7 @@ class Source(models.Model):
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     # Attribution offsets index into this text; it is never rewritten in place.
-    # The importer stores the article cleaned of site furniture (sources.importer).
+    # The importer stores the article cleaned of site furniture (intake.importer).
     body = models.TextField()
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The import's evidence, kept as it came: the decoded text before cleaning (or the
@@ -357,7 +357,7 @@ class Source(models.Model):
         if not (new_body or "").strip():
             raise ValidationError({"body": "The corrected text is empty."})
         with deferred():
-            # The lock order (provenance.concurrency): the source's suggestions, the
+            # The lock order (lib.concurrency): the source's suggestions, the
             # claims its attributions evidence, the source, then (re-anchoring) the
             # attributions.
             list(self.suggestions.select_for_update().order_by("pk").values_list("pk"))

@@ -231,7 +231,7 @@ def make_demo_cast():
     """
     from collections import Counter
 
-    from claims.management.commands.load_demo import Command, load_annotations
+    from intake.management.commands.load_demo import Command, load_annotations
 
     data = load_annotations()
     command = Command()

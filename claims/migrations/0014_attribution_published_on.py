@@ -1,7 +1,7 @@
 """Attribution.published_on: its source's date, kept by triggers, for the claim page's order.
 
 The claim page lists a claim's evidence by source date (undated last), source,
-position and id, 25 a page (claims.views.evidence_page). With the date on the
+position and id, 25 a page (web.views.evidence_page). With the date on the
 source only, every page view read and sorted all of a claim's attributions,
 looking up each one's source: 4.5 ms for the claim with 1,005 at full scale,
 and growing with the claim. With the date copied onto the attribution,

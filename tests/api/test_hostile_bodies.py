@@ -1,6 +1,6 @@
 """Request bodies no write of the API may answer with a 500: deep nesting, NUL characters.
 
-The parser (provenance.parsers, REST_FRAMEWORK's DEFAULT_PARSER_CLASSES) answers
+The parser (api.parsers, REST_FRAMEWORK's DEFAULT_PARSER_CLASSES) answers
 both with a 400 and a message before any view runs, for every write operation
 the schema lists. Run on PostgreSQL too (DATABASE_URL): a NUL that reached a
 query there would be a 500.

@@ -1,4 +1,4 @@
-"""Speaker suggestions: /actors/autocomplete/?q= (claims.editor_views.actor_autocomplete)."""
+"""Speaker suggestions: /actors/autocomplete/?q= (web.editor_views.actor_autocomplete)."""
 
 from django.urls import reverse
 

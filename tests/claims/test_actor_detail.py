@@ -4,7 +4,6 @@ from django.db.models import Count
 from django.urls import reverse
 
 from claims.models import Actor
-from claims.views import PAGE_SIZE
 from tests.base import BaseTestCase
 from tests.factories import (
     grow_tenfold,
@@ -15,6 +14,7 @@ from tests.factories import (
     make_newsroom,
     make_source,
 )
+from web.views import PAGE_SIZE
 
 
 class ActorDetailTests(BaseTestCase):

@@ -1,4 +1,4 @@
-"""Merging actors: /actors/<id>/merge/ (claims.editor_views.actor_merge, Actor.merge_into)."""
+"""Merging actors: /actors/<id>/merge/ (web.editor_views.actor_merge, Actor.merge_into)."""
 
 from django.urls import reverse
 

@@ -1,4 +1,4 @@
-"""Annotating a passage: /sources/<id>/annotate/ (claims.annotation_views.source_annotate)."""
+"""Annotating a passage: /sources/<id>/annotate/ (web.annotation_views.source_annotate)."""
 
 from django.urls import reverse
 

@@ -1,4 +1,4 @@
-"""Deleting a note: /annotations/<id>/delete/ (claims.annotation_views.annotation_delete)."""
+"""Deleting a note: /annotations/<id>/delete/ (web.annotation_views.annotation_delete)."""
 
 from django.urls import reverse
 

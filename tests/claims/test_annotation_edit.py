@@ -1,4 +1,4 @@
-"""Editing one's own note: /annotations/<id>/edit/ (claims.annotation_views.annotation_edit)."""
+"""Editing one's own note: /annotations/<id>/edit/ (web.annotation_views.annotation_edit)."""
 
 from django.urls import reverse
 

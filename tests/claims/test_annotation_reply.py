@@ -1,4 +1,4 @@
-"""Replying in a thread: /annotations/<id>/reply/ (claims.annotation_views.annotation_reply)."""
+"""Replying in a thread: /annotations/<id>/reply/ (web.annotation_views.annotation_reply)."""
 
 from django.urls import reverse
 

@@ -1,4 +1,4 @@
-"""Editing an attribution: /attributions/<id>/edit/ (claims.editor_views.attribution_edit)."""
+"""Editing an attribution: /attributions/<id>/edit/ (web.editor_views.attribution_edit)."""
 
 from django.urls import reverse
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Removing an attribution: /attributions/<id>/remove/ (claims.editor_views.attribution_remove).
+"""Removing an attribution: /attributions/<id>/remove/ (web.editor_views.attribution_remove).
 
 Removal is a soft delete: the row stays (deleted_at, deleted_by), the history
 records it, and every place that reads evidence ignores it.

@@ -1,5 +1,5 @@
 """Attribution.remove and Attribution.edit read the row again under its lock: a copy
-read earlier is never written back (provenance.concurrency's lock order)."""
+read earlier is never written back (lib.concurrency's lock order)."""
 
 from django.core.exceptions import ValidationError
 

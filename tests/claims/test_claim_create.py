@@ -1,4 +1,4 @@
-"""Writing a claim: /claims/new/ (claims.editor_views.claim_create)."""
+"""Writing a claim: /claims/new/ (web.editor_views.claim_create)."""
 
 import datetime
 

@@ -6,9 +6,9 @@ import io
 from django.urls import reverse
 
 from claims.models import Claim
-from claims.views import CSV_COLUMNS, PAGE_SIZE
 from tests.base import BaseTestCase
 from tests.factories import grow_tenfold, load_demo, make_claim, make_newsroom, set_status
+from web.views import CSV_COLUMNS, PAGE_SIZE
 
 URL = reverse("claim-list-csv")
 

@@ -1,4 +1,4 @@
-"""The claim page: /claims/<id>/ (claims.views.claim_detail)."""
+"""The claim page: /claims/<id>/ (web.views.claim_detail)."""
 
 import re
 

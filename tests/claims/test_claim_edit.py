@@ -1,4 +1,4 @@
-"""Editing a claim: /claims/<id>/edit/ (claims.editor_views.claim_edit), optimistic concurrency."""
+"""Editing a claim: /claims/<id>/edit/ (web.editor_views.claim_edit), optimistic concurrency."""
 
 import datetime
 

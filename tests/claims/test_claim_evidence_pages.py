@@ -14,8 +14,6 @@ from django.urls import reverse
 
 from claims import chain, status
 from claims.models import Attribution, Claim
-from claims.views import EVIDENCE_PAGE_SIZE
-from sources.reader import quote_in_context
 from tests.base import BaseTestCase
 from tests.claims.test_claim_detail import CLAIM_PAGE_QUERIES, CLAIM_WITH_VERDICT_QUERIES
 from tests.factories import (
@@ -27,6 +25,8 @@ from tests.factories import (
     make_review,
     make_source,
 )
+from web.reader import quote_in_context
+from web.views import EVIDENCE_PAGE_SIZE
 
 _copies = itertools.count()
 # Long enough that the context of a quote deep inside is a slice of the body.

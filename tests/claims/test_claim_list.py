@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from claims import search, status
 from claims.models import Attribution, Claim
-from claims.views import PAGE_SIZE
 from tests.base import BaseTestCase
 from tests.factories import (
     grow_tenfold,
@@ -24,6 +23,7 @@ from tests.factories import (
     make_source,
     set_status,
 )
+from web.views import PAGE_SIZE
 
 URL = reverse("claim-list")
 
@@ -268,7 +268,7 @@ class SearchTests(ClaimListCase):
 
     def test_search_results_page_in_order(self):
         # More matches than a page: page 2 goes on where page 1 stops, for every sort a
-        # search pages on its documents alone (claims.filters.DOCUMENT_SORTS) and one
+        # search pages on its documents alone (web.filters.DOCUMENT_SORTS) and one
         # it does not. Same words, same lengths: the ranks tie, and the newest come first.
         now = timezone.now()
         made = [make_claim(f"Hovercraft report {i}") for i in range(PAGE_SIZE + 3)]

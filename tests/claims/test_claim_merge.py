@@ -1,4 +1,4 @@
-"""Merging claims: /claims/<id>/merge/ (claims.editor_views.claim_merge, Claim.merge_into)."""
+"""Merging claims: /claims/<id>/merge/ (web.editor_views.claim_merge, Claim.merge_into)."""
 
 from django.urls import reverse
 

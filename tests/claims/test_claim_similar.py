@@ -1,4 +1,4 @@
-"""Similar-claim suggestions: /claims/similar/?q= (claims.editor_views.claim_similar)."""
+"""Similar-claim suggestions: /claims/similar/?q= (web.editor_views.claim_similar)."""
 
 from django.urls import reverse
 

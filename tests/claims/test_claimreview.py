@@ -6,8 +6,8 @@ import re
 from django.test import override_settings
 from django.urls import reverse
 
-from claims.claimreview import RATINGS
 from claims.models import Claim
+from interchange.claimreview import RATINGS
 from sources.models import Source
 from tests.api.base import APITestCase
 from tests.factories import make_claim, make_newsroom, make_review

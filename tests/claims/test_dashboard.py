@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
-from claims.views import QUEUE_SIZE
 from tests.base import BaseTestCase
 from tests.factories import grow_tenfold, load_demo, make_claim, make_newsroom, set_status
+from web.views import QUEUE_SIZE
 
 URL = reverse("dashboard")
 

@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from claims import status
-from claims.management.commands.load_demo import find_claim, load_annotations
 from claims.models import Claim
+from intake.management.commands.load_demo import find_claim, load_annotations
 from tests.base import BaseTestCase
 
 

@@ -1,7 +1,7 @@
 """Attribution.published_on: a copy of its source's date, kept by database triggers.
 
 The claim page reads its evidence in date order from attribution_evidence_idx
-(claims.views.evidence_page), so the copy must follow every write that could
+(web.views.evidence_page), so the copy must follow every write that could
 change it, by any path: the ORM, bulk inserts, raw SQL, a source's date changed
 or cleared, an attribution moved to another source, and a write of a wrong date.
 """
@@ -13,10 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Attribution
-from claims.views import evidence_page
 from sources.models import Source
 from tests.base import BaseTestCase
 from tests.factories import make_attribution, make_claim, make_source
+from web.views import evidence_page
 
 MAY = datetime.date(2024, 5, 1)
 JUNE = datetime.date(2024, 6, 1)

@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.test import TransactionTestCase
 
-from claims import corpus, search
+from bench import corpus
+from claims import search
 from claims.models import Attribution, Claim
 from sources.models import Outlet, Source, SourceRelay
 

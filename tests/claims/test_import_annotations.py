@@ -1,4 +1,4 @@
-"""manage.py import_annotations FILE... (claims/management/commands/import_annotations.py)."""
+"""manage.py import_annotations FILE... (interchange/management/commands/import_annotations.py)."""
 
 import copy
 import json

@@ -15,15 +15,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
-from claims.management.commands.load_demo import (
+from claims.models import Actor, ActorAlias, Attribution, Claim, Tag
+from claims.roles import ADMIN, EDITOR, FACT_CHECKER
+from intake.management.commands.load_demo import (
     ANNOTATIONS_PATH,
     ARTICLES_DIR,
     AnnotationError,
     find_claim,
     load_annotations,
 )
-from claims.models import Actor, ActorAlias, Attribution, Claim, Tag
-from claims.roles import ADMIN, EDITOR, FACT_CHECKER
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source, SourceRelay
 from tests.base import BaseTestCase
 

@@ -1,4 +1,4 @@
-"""The editors' list of orphaned anchors: /attributions/orphaned/ (claims.editor_views)."""
+"""The editors' list of orphaned anchors: /attributions/orphaned/ (web.editor_views)."""
 
 from django.urls import reverse
 
@@ -12,7 +12,7 @@ from tests.factories import make_attribution, make_claim, make_source, make_user
 #  3. the user's own permissions     } require_perm("claims.view_claim",
 #  4. the user's groups' permissions }              "claims.change_attribution")
 #  5. the count of orphaned attributions
-#  6. the newest orphaned passage notes, with source and author (claims.annotation_views)
+#  6. the newest orphaned passage notes, with source and author (web.annotation_views)
 #  7. one page of them, with claim, source and speaker
 ORPHANED_QUERIES = 7
 

@@ -13,7 +13,6 @@ from django.apps import apps
 from django.db import connection
 
 from claims import status
-from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimCount
 from sources.models import Outlet
 from tests.base import BaseTestCase
@@ -24,6 +23,7 @@ from tests.factories import (
     make_outlet,
     make_source,
 )
+from web.filters import ClaimFilter
 
 WIRE = Claim.outlet_kind_bit(Outlet.Kind.WIRE)
 STATE = Claim.outlet_kind_bit(Outlet.Kind.STATE_MEDIA)

@@ -1,4 +1,4 @@
-"""Margin notes in the source reader: /sources/<id>/ (sources.views.source_detail)."""
+"""Margin notes in the source reader: /sources/<id>/ (web.source_views.source_detail)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Recording a verdict: POST /claims/<id>/review/ (claims.views.claim_review)."""
+"""Recording a verdict: POST /claims/<id>/review/ (web.views.claim_review)."""
 
 from django.urls import reverse
 

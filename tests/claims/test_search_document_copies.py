@@ -1,7 +1,7 @@
 """ClaimSearchDocument's copies of its claim's facets, kept by PostgreSQL triggers.
 
 A search filtered by status, verdict, reviewed and outlet kind alone is counted
-and paged from the documents it matches (claims.filters.ClaimFilter.documents),
+and paged from the documents it matches (web.filters.ClaimFilter.documents),
 so the copies must follow every write that could change them, by any path: a
 new claim, the engine's status and outlet kinds, a verdict, a merge, raw SQL,
 and a write of a wrong copy. SQLite searches its FTS5 table and keeps no

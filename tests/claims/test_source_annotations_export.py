@@ -4,7 +4,7 @@ import json
 
 from django.urls import reverse
 
-from claims.webanno import MEDIA_TYPE
+from interchange.webanno import MEDIA_TYPE
 from tests.base import BaseTestCase
 from tests.claims.webanno_shapes import check_collection
 from tests.factories import make_annotation, make_source

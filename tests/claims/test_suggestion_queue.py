@@ -4,7 +4,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from claims.models import Actor, Attribution, Claim, Suggestion
-from sources.importer import ArticleData, import_article
+from intake.importer import ArticleData, import_article
 from tests.base import BaseTestCase
 from tests.factories import make_actor, make_attribution, make_claim, make_outlet, make_source
 

@@ -2,7 +2,7 @@
 
 import json
 
-from claims import webanno
+from interchange import webanno
 from tests.api.base import APITestCase
 from tests.factories import make_annotation, make_newsroom
 

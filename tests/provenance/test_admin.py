@@ -10,7 +10,7 @@ from tests.factories import make_attribution, make_claim, make_outlet, make_sour
 PAGES = {
     ("admin:claims_claim_changelist", ()): {"fiona", "eddie", "ada"},
     ("admin:claims_claim_add", ()): {"eddie", "ada"},
-    # Attributions and reviews are written in the app only (claims.admin).
+    # Attributions and reviews are written in the app only (backoffice.claims).
     ("admin:claims_attribution_add", ()): set(),
     ("admin:claims_review_add", ()): set(),
     ("admin:claims_actor_add", ()): {"eddie", "ada"},

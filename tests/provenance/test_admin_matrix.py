@@ -9,7 +9,7 @@ The answers must equal ADMIN_MATRIX. A model, role or field missing from it
 fails the test, and the failure message prints the lines to paste, so a new
 model or field in the admin is a deliberate choice. Read-only fields are shown
 but never written; every writable field here is saved through the app's own
-write functions (see claims/admin.py).
+write functions (see backoffice/claims.py).
 """
 
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""Control and direction characters in names and titles (provenance.text, provenance.fields).
+"""Control and direction characters in names and titles (lib.text, lib.fields).
 
 Names and titles are cleaned on every way in (forms and admin, API, save,
 bulk_create, update, the importer, the backup); a name stored before that rule
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from claims import status
 from claims.models import Actor, Claim, Tag
-from provenance.text import clean_line, isolate, normalize_name
+from lib.text import clean_line, isolate, normalize_name
 from sources.models import Outlet, OwnerGroup, Source
 from tests.api.base import APITestCase
 from tests.factories import make_attribution, make_claim, make_outlet, make_source

@@ -2,7 +2,7 @@
 
 One test loads the demo, counts the queries of each GET page (on the demo's
 largest claim, source, actor and outlet), grows the data to about ten times
-the demo with the corpus generator (claims.corpus, which
+the demo with the corpus generator (bench.corpus, which
 also fills the statuses and search documents), and asserts the same counts.
 The per-page tests (tests/claims/test_*.py, tests/sources/test_*.py,
 tests/api/test_*.py) list the queries of each page; this one covers every
@@ -18,7 +18,7 @@ from django.db.models.functions import Length
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from claims import corpus
+from bench import corpus
 from claims.models import Actor, Attribution, Claim
 from sources.models import Outlet, Source
 from tests.factories import make_user

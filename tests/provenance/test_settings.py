@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from provenance.env import env_bool, env_database, env_int, env_list
+from lib.env import env_bool, env_database, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 

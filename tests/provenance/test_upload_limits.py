@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from sources.forms import PreviewArticleForm, PreviewFormSet
+from intake.forms import PreviewArticleForm, PreviewFormSet
 from tests.base import BaseTestCase
 from tests.factories import make_source
 

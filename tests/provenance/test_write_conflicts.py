@@ -1,4 +1,4 @@
-"""Writes that lose to simultaneous ones (provenance.concurrency, provenance.middleware).
+"""Writes that lose to simultaneous ones (lib.concurrency, provenance.middleware).
 
 A deadlock or serialization failure is retried once, the whole transaction of the
 write; when the retry fails the same way, or an IntegrityError escapes a request,
@@ -13,7 +13,7 @@ from django.db import IntegrityError, OperationalError, connection, connections,
 from django.test import RequestFactory, TestCase
 
 from claims.models import Claim, Tag
-from provenance.concurrency import TryAgain, is_transient, retry_once_on_conflict
+from lib.concurrency import TryAgain, is_transient, retry_once_on_conflict
 from provenance.middleware import DatabaseUnavailableMiddleware, write_conflict
 from tests.concurrency import BARRIER_TIMEOUT, ConcurrentTestCase
 from tests.factories import make_claim

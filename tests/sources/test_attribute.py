@@ -1,4 +1,4 @@
-"""Attributing a passage: /sources/<id>/attribute/ (claims.editor_views.attribute)."""
+"""Attributing a passage: /sources/<id>/attribute/ (web.editor_views.attribute)."""
 
 import datetime
 

@@ -297,7 +297,7 @@ class UploadPreviewConfirmTests(ImportAdminTestCase):
         make_outlet("TASS")
         small, large = preview_of(2), preview_of(12)
         # Session, user, the user's and the groups' permissions; the actors, aliases,
-        # outlets and outlet aliases for detection (sources.suggest.Lookup); the
+        # outlets and outlet aliases for detection (intake.suggest.Lookup); the
         # duplicates of every article at once.
         with self.assertNumQueries(9):
             self.client.get(small)

@@ -1,4 +1,4 @@
-"""sources.importer: decoding, cleaning, metadata, duplicates, errors and per-file atomicity.
+"""intake.importer: decoding, cleaning, metadata, duplicates, errors and per-file atomicity.
 
 Formats other than plain text are in test_importer_formats.py; the fuzz test in
 test_importer_fuzz.py.
@@ -14,15 +14,15 @@ from django.db import connection
 from django.test import override_settings
 
 from claims import status
-from claims.management.commands.load_demo import load_annotations
 from claims.models import Suggestion
-from sources.importer import (
+from intake.importer import (
     ArticleData,
     FileStatus,
     analyse_text,
     import_article,
     import_files,
 )
+from intake.management.commands.load_demo import load_annotations
 from sources.models import ImportBatch, Outlet, Source, SourceRelay
 from tests.base import BaseTestCase
 from tests.factories import load_demo, make_demo_cast, make_outlet, make_source
@@ -544,7 +544,7 @@ class AtomicityTests(ImporterTestCase):
         self.assertEqual(Suggestion.objects.count(), 2)
 
     def test_groups_of_articles_commit_and_a_failure_undoes_only_its_article(self):
-        from sources.importer import COMMIT_EVERY
+        from intake.importer import COMMIT_EVERY
 
         make_outlet("TASS")
         self.refuse_suggestions_quoting("EXPLODE")
@@ -566,7 +566,7 @@ class AtomicityTests(ImporterTestCase):
         self.assertFalse(Source.objects.filter(title=f"Story {bad}").exists())
 
     def test_a_run_stopped_between_groups_leaves_a_batch_counting_what_it_holds(self):
-        from sources.importer import COMMIT_EVERY
+        from intake.importer import COMMIT_EVERY
 
         class Stopped(Exception):
             pass

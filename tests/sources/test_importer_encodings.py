@@ -1,4 +1,4 @@
-"""sources.importer.detect_encoding: article files in the encodings desks receive.
+"""intake.importer.detect_encoding: article files in the encodings desks receive.
 
 Every test text below is written for these tests (short made-up news items).
 """
@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
-from sources.importer import FileStatus, detect_encoding, import_files
+from intake.importer import FileStatus, detect_encoding, import_files
 from sources.models import Source
 from tests.sources.test_import_admin import ImportAdminTestCase, upload
 

@@ -1,4 +1,4 @@
-"""sources.importer: HTML pages, JSON Lines, CSV, zip archives and content sniffing."""
+"""intake.importer: HTML pages, JSON Lines, CSV, zip archives and content sniffing."""
 
 import io
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.test import override_settings
 
-from sources.importer import FileStatus, Format, import_files, parse_bytes, sniff
+from intake.importer import FileStatus, Format, import_files, parse_bytes, sniff
 from sources.models import ImportBatch, Source
 from tests.base import BaseTestCase
 from tests.factories import make_outlet

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from claims.models import Suggestion
-from sources.importer import FileStatus, Parsed, import_parsed, parse_bytes
+from intake.importer import FileStatus, Parsed, import_parsed, parse_bytes
 from sources.models import Source, SourceRelay
 from tests.factories import make_actor, make_outlet
 

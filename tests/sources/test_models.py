@@ -1,6 +1,6 @@
 from django.db import IntegrityError, transaction
 
-from provenance.text import content_hash, normalize_name
+from lib.text import content_hash, normalize_name
 from sources.models import Outlet, QuoteNotFound, Source
 from tests.base import BaseTestCase
 from tests.factories import make_outlet, make_source

@@ -1,8 +1,8 @@
-"""Quotes in context and highlighted paragraphs (sources.reader)."""
+"""Quotes in context and highlighted paragraphs (web.reader)."""
 
 from django.test import SimpleTestCase
 
-from sources.reader import paragraph_ranges, quote_in_context, sentence_around
+from web.reader import paragraph_ranges, quote_in_context, sentence_around
 
 
 def around(body, quote, **kwargs):

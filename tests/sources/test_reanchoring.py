@@ -177,7 +177,7 @@ class CorrectTextTests(TestCase):
         self.assertFalse(SourceCorrection.objects.exists())
 
     def test_the_content_hash_follows_the_body(self):
-        from provenance.text import content_hash
+        from lib.text import content_hash
 
         self.source.correct_text(BODY + "\n\nA new paragraph.", self.admin)
         self.source.refresh_from_db()

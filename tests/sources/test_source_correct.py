@@ -1,4 +1,4 @@
-"""Correcting an article's text: /sources/<id>/correct/ (sources.views.source_correct)."""
+"""Correcting an article's text: /sources/<id>/correct/ (web.source_views.source_correct)."""
 
 from django.urls import reverse
 

@@ -1,4 +1,4 @@
-"""The source reader: /sources/<id>/ (sources.views.source_detail)."""
+"""The source reader: /sources/<id>/ (web.source_views.source_detail)."""
 
 import re
 
@@ -23,7 +23,7 @@ from tests.factories import (
 #  5. the source, with its outlet and importer
 #  6. its relays, with their outlets
 #  7. its attributions, with claim, speaker and relaying agency
-#  8. its passage notes and all their replies, with their authors (claims.annotation_views)
+#  8. its passage notes and all their replies, with their authors (web.annotation_views)
 READER_QUERIES = 8
 
 BODY = (

@@ -1,4 +1,4 @@
-"""sources.suggest: quotes, reported speech, speakers, speculation cues and relays.
+"""intake.suggest: quotes, reported speech, speakers, speculation cues and relays.
 
 Texts here are written for the tests, not taken from the seeds, so the rules
 are held to more than the seed articles (test_suggest_accuracy.py).
@@ -6,7 +6,7 @@ are held to more than the seed articles (test_suggest_accuracy.py).
 
 from claims import status
 from claims.models import Actor
-from sources.suggest import Lookup, find_relays, quote_spans, suggest
+from intake.suggest import Lookup, find_relays, quote_spans, suggest
 from tests.base import BaseTestCase
 from tests.factories import make_actor, make_outlet
 

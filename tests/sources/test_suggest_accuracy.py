@@ -23,8 +23,8 @@ from pathlib import Path
 from django.conf import settings
 
 from claims.models import Actor, Suggestion
-from provenance.text import normalize_name
-from sources.importer import import_files
+from intake.importer import import_files
+from lib.text import normalize_name
 from sources.models import ImportBatch, Source
 from tests.base import BaseTestCase
 from tests.factories import make_demo_cast
