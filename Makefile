@@ -41,6 +41,7 @@ serve: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	env -u DATABASE_URL SECRET_KEY=lint-only DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: install-dev system-deps lint

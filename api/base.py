@@ -8,9 +8,10 @@
 - Pagination: cursor pagination on the large collections (claims, sources,
   attributions, annotations), so a page costs the same wherever it is; page
   numbers on the small ones (outlets, actors, import batches).
-- exception_handler: the model layer's errors get the status a script can act
-  on: ValidationError (and QuoteNotFound) 400 with the same message the UI
-  shows, a stale version 409, deleting something still referred to 409.
+- api.errors.exception_handler: the model layer's errors get the status a
+  script can act on: ValidationError (and QuoteNotFound) 400 with the same
+  message the UI shows, a stale version 409, deleting something still
+  referred to 409.
 - Errors are JSON everywhere under /api/: DRF's own answers are
   {"detail": "..."} (or the messages by field for a 400), and Django's error
   handlers (an unknown URL, a bad request, a server error, the 503 of a
@@ -21,13 +22,10 @@
 import functools
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
-
-from sources.models import QuoteNotFound
 
 
 class Conflict(exceptions.APIException):
@@ -70,23 +68,12 @@ def error_messages(error):
     return {"non_field_errors": error.messages}
 
 
-def exception_handler(exc, context):
-    # Imported here: DRF's settings import this module while rest_framework.views loads.
-    from rest_framework.views import exception_handler as drf_exception_handler
-
-    from claims.models import AnnotationConflict, VersionConflict
-
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(error_messages(exc))
-    elif isinstance(exc, QuoteNotFound):
-        exc = exceptions.ValidationError({"quote": [str(exc)]})
-    elif isinstance(exc, VersionConflict | AnnotationConflict):
-        exc = Conflict(f"{exc} Read it again, then send your change with the new version.")
-    elif isinstance(exc, ProtectedError | RestrictedError):
-        blocking = getattr(exc, "protected_objects", None) or exc.restricted_objects
-        used = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
-        exc = Conflict(f"Still in use by {', '.join(used)}: nothing was deleted.")
-    return drf_exception_handler(exc, context)
+def full_clean(instance, exclude=()):
+    """Model validation, raised as a DRF 400 with the model's messages."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(error_messages(error)) from None
 
 
 API_PATH_PREFIX = "/api/"
@@ -194,6 +181,7 @@ class JSONLDRenderer(JSONRenderer):
 
 
 # OpenAPI ----------------------------------------------------------------------------
+
 
 _ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 # A 400: the messages for each field that was wrong ("non_field_errors" for the whole).

@@ -2,10 +2,11 @@
 attributions and annotations.
 
 Permissions are the UI's roles (api.base.RolePermissions). Writes go
-through the same validation as the UI (api.serializers) and the same model
-methods, so statuses are recomputed by claims.signals in the same
-transaction; stale versions get 409. Merged claims are tombstones: lists leave
-them out, writes to them get 409, exports 404 naming the claim they went into.
+through the same validation as the UI (claims.input, the models' checks) and
+the same write functions (claims.actions, the models' write methods), which
+refresh the statuses in the same transaction; stale versions get 409.
+Merged claims are tombstones: lists leave them out, writes to them get 409,
+exports 404 naming the claim they went into.
 Removed (soft-deleted) attributions and deleted notes are left out of lists
 unless asked for (?state=, ?deleted=true), and never count as evidence.
 """
@@ -16,7 +17,13 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import Conflict, Cursor, JSONLDRenderer, NewestFirstCursor, PagePagination
+from api.base import (
+    Conflict,
+    Cursor,
+    NewestFirstCursor,
+    PagePagination,
+)
+from api.schemas import EXPORT, jsonld_export, write_schemas
 from api.serializers import (
     ActorSerializer,
     AnnotationSerializer,
@@ -32,13 +39,19 @@ from api.serializers import (
     VerdictSerializer,
     anchor,
 )
+from claims.actions import (
+    attribute_passage,
+    delete_unused,
+    edit_attribution,
+    remove_attribution,
+    write_note,
+)
+from claims.filters import AnnotationFilter, AttributionFilter, ClaimFilter
+from claims.input import check_claim_words
 from claims.models import Actor, Annotation, Attribution, Claim, Review, VersionConflict
 from interchange import claimreview, prov, webanno
+from lib.access import check_may_create, may_delete_note
 from sources.models import QuoteNotFound, Source
-from web.annotation_views import _may_delete
-from web.editor_views import _needs
-from web.filters import AnnotationFilter, AttributionFilter, ClaimFilter
-from web.forms import ClaimForm, ReviewForm
 
 
 class ListFiltersOnly:
@@ -48,13 +61,6 @@ class ListFiltersOnly:
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
-
-
-def _form_errors(form):
-    return {
-        ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
-        for field, messages in form.errors.items()
-    }
 
 
 def _not_merged(claim):
@@ -96,36 +102,22 @@ class ClaimCursor(NewestFirstCursor):
         return self.SORTS[sort]
 
 
-EXPORT = {
-    "detail": True,
-    "filter_backends": [],
-    "pagination_class": None,
-}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Claims, filtered with the claim list's filters (merged ones left out)",
-        description="The same filters as the claim list page (web.filters.ClaimFilter). "
+        description="The same filters as the claim list page (claims.filters.ClaimFilter). "
         "Pages are cursor pages in creation order: `sort` may be newest (default) or "
         "oldest; the page's other orders get 400.",
         responses={200: ClaimSerializer(many=True), 400: OpenApiTypes.OBJECT},
     ),
     retrieve=extend_schema(summary="A claim (a merged one shows merged_into)"),
-    create=extend_schema(
-        summary="Write a claim",
-        request=ClaimWriteSerializer,
-        responses={201: ClaimSerializer, 400: OpenApiTypes.OBJECT},
-    ),
-    update=extend_schema(
-        summary="Edit a claim (send the version you read)",
-        request=ClaimWriteSerializer,
-        responses={200: ClaimSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
-    ),
-    partial_update=extend_schema(
-        summary="Edit some of a claim (send the version you read)",
-        request=ClaimWriteSerializer,
-        responses={200: ClaimSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    **write_schemas(
+        ClaimSerializer,
+        create="Write a claim",
+        update="Edit a claim (send the version you read)",
+        partial_update="Edit some of a claim (send the version you read)",
+        create_request=ClaimWriteSerializer,
+        update_request=ClaimWriteSerializer,
     ),
 )
 class ClaimViewSet(
@@ -150,8 +142,10 @@ class ClaimViewSet(
             queryset = queryset.current()
         return queryset
 
-    def _form(self, request, claim=None, partial=False):
-        """The UI's ClaimForm, filled from the request (fields left out keep their value)."""
+    def _words(self, request, claim=None, partial=False):
+        """The claim's words from the request, checked as the web forms check them
+        (claims.input.check_claim_words), as Claim.create_new and Claim.edit take them,
+        and the version sent; fields left out keep their value (tags None: unchanged)."""
         writing = ClaimWriteSerializer(data=request.data, partial=partial)
         writing.is_valid(raise_exception=True)
         data = writing.validated_data
@@ -163,53 +157,41 @@ class ClaimViewSet(
         def value(name, current):
             return data.get(name, current)
 
-        tags = value("tags", [t.name for t in claim.tags.all()] if claim else [])
         start = value("event_start", claim.event_start if claim else None)
         end = value("event_end", claim.event_end if claim else None)
-        form = ClaimForm(
-            {
-                "statement": value("statement", claim.statement if claim else ""),
-                "event_start": start.isoformat() if start else "",
-                "event_end": end.isoformat() if end else "",
-                "tags": ", ".join(tags),
-                "version": data.get("version", ""),
-            },
-            instance=claim,
+        words, errors = check_claim_words(
+            value("statement", claim.statement if claim else ""),
+            start,
+            end,
+            value("tags", [t.name for t in claim.tags.all()] if claim else []),
+            claim_pk=claim.pk if claim else None,
         )
-        if not form.is_valid():
-            raise exceptions.ValidationError(_form_errors(form))
-        cleaned = form.cleaned_data
+        if errors:
+            raise exceptions.ValidationError({f: [m] for f, m in errors.items()})
+        tags = words["tag_list"]
         if "tags" not in data and claim is not None:
-            cleaned["tag_list"] = None  # unchanged: no tag rights needed
+            tags = None  # unchanged: no tag rights needed
         else:
-            _needs(request, cleaned)
-        return cleaned
+            check_may_create(request.user, tags=tags)
+        words = {
+            "statement": words["statement"],
+            "event_start": start,
+            "event_end": end,
+            "tags": tags,
+        }
+        return words, data.get("version")
 
     def create(self, request, *args, **kwargs):
-        data = self._form(request)
-        claim = Claim.create_new(
-            request.user,
-            statement=data["statement"],
-            event_start=data.get("event_start"),
-            event_end=data.get("event_end"),
-            tags=data.get("tag_list", []),
-            reason="Written through the API",
-        )
+        words, _version = self._words(request)
+        claim = Claim.create_new(request.user, reason="Written through the API", **words)
         claim = self.get_queryset().get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         claim = self.get_object()
         _not_merged(claim)
-        data = self._form(request, claim, partial=partial)
-        claim.edit(
-            request.user,
-            data["version"],
-            statement=data["statement"],
-            event_start=data.get("event_start"),
-            event_end=data.get("event_end"),
-            tags=data.get("tag_list"),
-        )
+        words, version = self._words(request, claim, partial=partial)
+        claim.edit(request.user, version, **words)
         claim = self.get_queryset().get(pk=claim.pk)
         return Response(ClaimSerializer(claim).data)
 
@@ -230,17 +212,9 @@ class ClaimViewSet(
     def verdict(self, request, pk=None):
         claim = self.get_object()
         _not_merged(claim)
-        VerdictSerializer(data=request.data).is_valid(raise_exception=True)
-        form = ReviewForm(
-            {
-                "verdict": request.data.get("verdict"),
-                "rationale": request.data.get("rationale"),
-                "version": request.data.get("version"),
-            }
-        )
-        if not form.is_valid():
-            raise exceptions.ValidationError(_form_errors(form))
-        data = form.cleaned_data
+        writing = VerdictSerializer(data=request.data)
+        writing.is_valid(raise_exception=True)
+        data = writing.validated_data
         try:
             review = claim.record_verdict(
                 request.user, data["verdict"], data["rationale"], data["version"]
@@ -263,16 +237,11 @@ class ClaimViewSet(
         reviews = Review.objects.filter(claim=claim).select_related("reviewer")
         return Response(ReviewSerializer(reviews.order_by("-created_at", "-pk"), many=True).data)
 
-    @extend_schema(
+    @jsonld_export(
+        "claimreview",
         summary="schema.org ClaimReview (JSON-LD) of the claim's verdict",
         description="404 when the claim has no verdict yet, or was merged into another.",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    @action(
-        url_path="claimreview",
-        renderer_classes=[JSONLDRenderer],
         required_perms=("claims.view_claim", "claims.view_review"),
-        **EXPORT,
     )
     def claimreview(self, request, pk=None):
         claim = _export_of(self.get_object())
@@ -293,30 +262,20 @@ class ClaimViewSet(
     def prov(self, request, pk=None):
         return Response(prov.for_claim(_export_of(self.get_object())))
 
-    @extend_schema(
+    @jsonld_export(
+        "attributions.jsonld",
         summary="The claim's evidence as W3C Web Annotations (motivation assessing)",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    @action(
-        url_path="attributions.jsonld",
-        renderer_classes=[JSONLDRenderer],
         required_perms=("claims.view_claim", "claims.view_attribution"),
-        **EXPORT,
     )
     def attributions_jsonld(self, request, pk=None):
         claim = _export_of(self.get_object())
         attributions = webanno.attributions_for_export(Attribution.objects.filter(claim=claim))
         return Response(webanno.claim_attribution_collection(claim, attributions))
 
-    @extend_schema(
+    @jsonld_export(
+        "annotations.jsonld",
         summary="Notes on the claim and its attributions, with replies, as W3C Web Annotations",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    @action(
-        url_path="annotations.jsonld",
-        renderer_classes=[JSONLDRenderer],
         required_perms=("claims.view_claim", "claims.view_annotation"),
-        **EXPORT,
     )
     def annotations_jsonld(self, request, pk=None):
         claim = _export_of(self.get_object())
@@ -340,43 +299,24 @@ class ActorViewSet(viewsets.ModelViewSet):
     filterset_fields = ["kind", "country"]
 
     def perform_destroy(self, actor):
-        actor._history_user = self.request.user
-        actor.delete()
+        delete_unused(actor, self.request.user)
 
 
 # Attributions -------------------------------------------------------------------
 
 
-def _full_clean(instance):
-    from django.core.exceptions import ValidationError
-
-    from api.base import error_messages
-
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise exceptions.ValidationError(error_messages(error)) from None
-
-
 @extend_schema_view(
     list=extend_schema(summary="Attributions (live ones unless ?state= says otherwise)"),
-    create=extend_schema(
-        summary="Attribute a passage of a source to a claim",
-        description="Give the quote, and either its offsets (start, end: checked against "
-        "the text) or nothing more (it is found in the text; prefix/suffix tell repeats "
-        "apart). The claim's status is recomputed in the same transaction.",
-        request=AttributionWriteSerializer,
-        responses={201: AttributionSerializer, 400: OpenApiTypes.OBJECT},
-    ),
-    update=extend_schema(
-        summary="Change an attribution (send the updated_at you read)",
-        request=AttributionUpdateSerializer,
-        responses={200: AttributionSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
-    ),
-    partial_update=extend_schema(
-        summary="Change some of an attribution (send the updated_at you read)",
-        request=AttributionUpdateSerializer,
-        responses={200: AttributionSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    **write_schemas(
+        AttributionSerializer,
+        create="Attribute a passage of a source to a claim",
+        create_description="Give the quote, and either its offsets (start, end: checked "
+        "against the text) or nothing more (it is found in the text; prefix/suffix tell "
+        "repeats apart). The claim's status is recomputed in the same transaction.",
+        update="Change an attribution (send the updated_at you read)",
+        partial_update="Change some of an attribution (send the updated_at you read)",
+        create_request=AttributionWriteSerializer,
+        update_request=AttributionUpdateSerializer,
     ),
     destroy=extend_schema(summary="Remove an attribution (a soft delete kept in the history)"),
 )
@@ -394,9 +334,11 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
         data = writing.validated_data
         source = Source.objects.get(pk=data["source"].pk)
         start, end = anchor(source, data)
-        attribution = Attribution(
+        # Checked and written as in the UI; ValidationError is a 400 (api.errors).
+        attribution = attribute_passage(
+            request.user,
+            source,
             claim=data["claim"],
-            source=source,
             quote=data["quote"],
             start=start,
             end=end,
@@ -404,11 +346,8 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
             kind=data["kind"],
             stance=data["stance"],
             relayed_via=data.get("relayed_via"),
-            created_by=request.user,
+            reason="Attributed through the API",
         )
-        attribution.take_context(source.body)
-        # Checked and saved as in the UI; ValidationError is a 400 (api.base).
-        attribution.save_new(request.user, "Attributed through the API")
         attribution = self.get_queryset().get(pk=attribution.pk)
         return Response(AttributionSerializer(attribution).data, status=status.HTTP_201_CREATED)
 
@@ -428,8 +367,9 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
             changes["start"], changes["end"] = anchor(source, data)
         try:
             # Optimistic concurrency on updated_at, as the UI (Attribution.edit).
-            attribution.edit(
+            edit_attribution(
                 request.user,
+                attribution,
                 data["updated_at"],
                 reason="Attribution edited through the API",
                 **changes,
@@ -445,7 +385,7 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         attribution = self.get_object()
         if attribution.deleted_at is None:
-            attribution.remove(request.user)  # claims.signals recomputes the claim's status
+            remove_attribution(attribution, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -454,20 +394,13 @@ class AttributionViewSet(ListFiltersOnly, viewsets.ModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Notes and replies (deleted ones only with ?deleted=true)"),
-    create=extend_schema(
-        summary="Write a note on a claim, an attribution or a passage, or a reply",
-        request=AnnotationWriteSerializer,
-        responses={201: AnnotationSerializer, 400: OpenApiTypes.OBJECT},
-    ),
-    update=extend_schema(
-        summary="Edit your own note (send the version you read)",
-        request=AnnotationUpdateSerializer,
-        responses={200: AnnotationSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
-    ),
-    partial_update=extend_schema(
-        summary="Edit your own note (send the version you read)",
-        request=AnnotationUpdateSerializer,
-        responses={200: AnnotationSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    **write_schemas(
+        AnnotationSerializer,
+        create="Write a note on a claim, an attribution or a passage, or a reply",
+        update="Edit your own note (send the version you read)",
+        partial_update="Edit your own note (send the version you read)",
+        create_request=AnnotationWriteSerializer,
+        update_request=AnnotationUpdateSerializer,
     ),
     destroy=extend_schema(summary="Delete a note: its author, or a moderator (a soft delete)"),
 )
@@ -497,22 +430,24 @@ class AnnotationViewSet(ListFiltersOnly, viewsets.ModelViewSet):
         data = writing.validated_data
         if "parent" in data:
             note = data["parent"].reply(request.user, data["text"])
+        elif "source" in data:
+            source = data["source"]
+            try:
+                span = source.find_quote(
+                    data["exact"], data.get("prefix", ""), data.get("suffix", "")
+                )
+            except QuoteNotFound as error:
+                raise exceptions.ValidationError({"exact": [str(error)]}) from None
+            note = write_note(
+                request.user, data["text"], source=source, span=span, exact=data["exact"]
+            )
         else:
-            note = Annotation(author=request.user, text=data["text"])
-            if "source" in data:
-                note.source = data["source"]
-                note.exact = data["exact"]
-                try:
-                    note.anchor(data.get("prefix", ""), data.get("suffix", ""))
-                except QuoteNotFound as error:
-                    raise exceptions.ValidationError({"exact": [str(error)]}) from None
-            elif "attribution" in data:
-                note.attribution = data["attribution"]
-            else:
-                note.claim = data["claim"]
-            _full_clean(note)
-            note._history_user = request.user
-            note.save()
+            note = write_note(
+                request.user,
+                data["text"],
+                claim=data.get("claim"),
+                attribution=data.get("attribution"),
+            )
         note = self.get_queryset().get(pk=note.pk)
         return Response(AnnotationSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -527,7 +462,7 @@ class AnnotationViewSet(ListFiltersOnly, viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         note = self._live_note()
-        if not _may_delete(request.user, note):
+        if not may_delete_note(request.user, note):
             raise exceptions.PermissionDenied(
                 "Only the author or a moderator can delete an annotation."
             )

@@ -2,18 +2,20 @@
 
 Reads are plain ModelSerializers over rows the views load with
 select_related/prefetch_related. Writes validate exactly as the UI does:
-claims and verdicts through the UI's own forms (ClaimForm, ReviewForm: the
-fingerprint check, date ranges, tags), attributions and passage notes by
-finding the quote in the source (Source.find_quote) or checking the offsets
-given against it (full_clean), and every save goes through the models, so
-claims.signals recomputes the statuses in the same transaction.
+claims through claims.input (the fingerprint check, date ranges, tags),
+attributions and passage notes by finding the quote in the source
+(Source.find_quote) or checking the offsets given against it (full_clean),
+and every save goes through the write functions, which refresh the statuses
+in the same transaction.
 """
 
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from api.base import RelatedNameField
-from api.source_serializers import AliasesField, full_clean
+from api.source_serializers import NamedSerializer
+from claims.actions import change_actor, set_actor_aliases
+from claims.input import TAGS_TEXT_LENGTH
 from claims.models import Actor, ActorAlias, Annotation, Attribution, Claim, Review
 from lib.concurrency import unique_or
 from lib.text import normalize_name
@@ -88,6 +90,15 @@ class ClaimWriteSerializer(serializers.Serializer):
         "An older one than stored is a conflict (409).",
     )
 
+    def validate_tags(self, names):
+        # The web form's limit on its comma-separated tags field, for the same list.
+        length = len(", ".join(names))
+        if length > TAGS_TEXT_LENGTH:
+            raise serializers.ValidationError(
+                f"Ensure this value has at most {TAGS_TEXT_LENGTH} characters (it has {length})."
+            )
+        return names
+
 
 class VerdictSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
@@ -111,9 +122,7 @@ class VerdictResultSerializer(serializers.Serializer):
     claim = ClaimSerializer()
 
 
-class ActorSerializer(serializers.ModelSerializer):
-    aliases = AliasesField(required=False)
-
+class ActorSerializer(NamedSerializer):
     class Meta:
         model = Actor
         fields = ["id", "name", "aliases", "kind", "role", "country"]
@@ -130,12 +139,7 @@ class ActorSerializer(serializers.ModelSerializer):
         return name
 
     def validate_aliases(self, names):
-        keys = {}
-        for name in names:
-            key = normalize_name(name)
-            if not key:
-                raise serializers.ValidationError(f"“{name}” is not a name.")
-            keys[key] = name
+        keys = self.alias_keys(names)
         mine = self.instance.pk if self.instance is not None else None
         clash = ActorAlias.objects.filter(name_key__in=keys).exclude(actor_id=mine).first()
         if clash is not None:
@@ -147,12 +151,7 @@ class ActorSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(f"“{named.name}” is another actor's name.")
         return list(keys.values())
 
-    def _save(self, actor, validated):
-        aliases = validated.pop("aliases", None)
-        for name, value in validated.items():
-            setattr(actor, name, value)
-        actor.name_key = normalize_name(actor.name)
-        full_clean(actor)
+    def write(self, actor, validated):
         request = self.context.get("request")
         if request is not None:
             actor._history_user = request.user
@@ -160,19 +159,9 @@ class ActorSerializer(serializers.ModelSerializer):
         # was there before (lib.concurrency.unique_or).
         taken = ValidationError("Another actor already has this name or one of these aliases.")
         with unique_or(taken):
-            actor.save()  # claims.signals recomputes the claims it speaks in
-            if aliases is not None:
-                actor.aliases.all().delete()
-                for name in aliases:
-                    if normalize_name(name) != actor.name_key:
-                        ActorAlias.objects.create(actor=actor, name=name)
-        return actor
-
-    def create(self, validated):
-        return self._save(Actor(), validated)
-
-    def update(self, actor, validated):
-        return self._save(actor, validated)
+            return self.write_named(
+                actor, validated, change=change_actor, set_aliases=set_actor_aliases
+            )
 
 
 # Attributions ----------------------------------------------------------------

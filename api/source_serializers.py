@@ -2,28 +2,17 @@
 
 Writes validate as the admin does: the model's full_clean (names and aliases
 unique by their normalised key, country codes, a URL used once), and saves go
-through the models, so claims.signals recomputes the statuses they affect.
+through the write functions, which refresh the statuses they affect.
 """
-
-import ntpath
-import posixpath
 
 from django.db import transaction
 from rest_framework import serializers
 
-from api.base import RelatedNameField, error_messages
+from api.base import RelatedNameField, full_clean
+from claims.actions import change_outlet, change_source, set_outlet_aliases
+from lib.paths import without_folders
 from lib.text import normalize_name
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source
-
-
-def full_clean(instance, exclude=()):
-    """Model validation, raised as a DRF 400 with the model's messages."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        raise serializers.ValidationError(error_messages(error)) from None
 
 
 class AliasesField(serializers.ListField):
@@ -35,8 +24,52 @@ class AliasesField(serializers.ListField):
         return [alias.name for alias in aliases.all()]
 
 
-class OutletSerializer(serializers.ModelSerializer):
+# A model with a name and aliases (lib.names.NameKeyed: actors, outlets). A subclass's
+# write(instance, validated) saves through write_named, inside the transaction it
+# chooses; create and update call it. (A comment: a docstring would be inherited as
+# the OpenAPI description of every subclass.)
+class NamedSerializer(serializers.ModelSerializer):
     aliases = AliasesField(required=False)
+
+    @staticmethod
+    def alias_keys(names):
+        """The aliases by their normalised key, the last spelling of each; a 400 for a non-name."""
+        keys = {}
+        for name in names:
+            key = normalize_name(name)
+            if not key:
+                raise serializers.ValidationError(f"“{name}” is not a name.")
+            keys[key] = name
+        return keys
+
+    @staticmethod
+    def write_named(instance, validated, *, change, set_aliases):
+        """Save a new row validated (full_clean), or an existing one through `change`
+        (a claims.actions write function), with its name_key; then the aliases, if given,
+        through `set_aliases`. Returns the instance."""
+        aliases = validated.pop("aliases", None)
+        if instance.pk is None:  # a new row: nothing derived depends on it yet
+            for name, value in validated.items():
+                setattr(instance, name, value)
+            instance.name_key = normalize_name(instance.name)
+            full_clean(instance)
+            instance.save()
+        else:
+            if "name" in validated:
+                validated["name_key"] = normalize_name(validated["name"])
+            change(instance, **validated)
+        if aliases is not None:
+            set_aliases(instance, aliases)
+        return instance
+
+    def create(self, validated):
+        return self.write(self.Meta.model(), validated)
+
+    def update(self, instance, validated):
+        return self.write(instance, validated)
+
+
+class OutletSerializer(NamedSerializer):
     owner_group = serializers.SlugRelatedField(
         slug_field="name",
         queryset=OwnerGroup.objects.all(),
@@ -61,12 +94,7 @@ class OutletSerializer(serializers.ModelSerializer):
         ]
 
     def validate_aliases(self, names):
-        keys = {}
-        for name in names:
-            key = normalize_name(name)
-            if not key:
-                raise serializers.ValidationError(f"“{name}” is not a name.")
-            keys[key] = name
+        keys = self.alias_keys(names)
         taken = OutletAlias.objects.filter(name_key__in=keys)
         if self.instance is not None:
             taken = taken.exclude(outlet=self.instance)
@@ -77,25 +105,11 @@ class OutletSerializer(serializers.ModelSerializer):
             )
         return list(keys.values())
 
-    def _save(self, outlet, validated):
-        aliases = validated.pop("aliases", None)
-        for name, value in validated.items():
-            setattr(outlet, name, value)
-        outlet.name_key = normalize_name(outlet.name)
-        full_clean(outlet)
+    def write(self, outlet, validated):
         with transaction.atomic():
-            outlet.save()  # claims.signals recomputes the claims it affects
-            if aliases is not None:
-                outlet.aliases.all().delete()
-                for name in aliases:
-                    OutletAlias.objects.create(outlet=outlet, name=name)
-        return outlet
-
-    def create(self, validated):
-        return self._save(Outlet(), validated)
-
-    def update(self, outlet, validated):
-        return self._save(outlet, validated)
+            return self.write_named(
+                outlet, validated, change=change_outlet, set_aliases=set_outlet_aliases
+            )
 
 
 class RelaySerializer(serializers.Serializer):
@@ -141,11 +155,7 @@ class SourceSerializer(serializers.ModelSerializer):
         extra_kwargs = {"url": {"validators": []}}
 
     def update(self, source, validated):
-        for name, value in validated.items():
-            setattr(source, name, value)
-        full_clean(source, exclude=["content_hash"])
-        source.save()  # claims.signals recomputes the claims it affects
-        return source
+        return change_source(source, **validated)
 
 
 class SourceDetailSerializer(SourceSerializer):
@@ -165,44 +175,13 @@ class SourceDetailSerializer(SourceSerializer):
         read_only_fields += ["encoding", "import_notes"]
 
 
-def without_folders(batch):
-    """The batch's files and errors with the server's folders left out: file names only.
-
-    A batch records each file as the importer was given it (an absolute path
-    from the command line); its errors name an article by that path, with
-    "!member" (in a zip) or ":row" after it, and a message may quote the path.
-    Every folder of those files is removed from all of them.
-    """
-    folders = set()
-    for path in batch.files:
-        for module in (posixpath, ntpath):
-            folder = module.dirname(str(path))
-            if folder:
-                folders.add(folder.rstrip(module.sep) + module.sep)
-    folders = sorted(folders, key=len, reverse=True)
-
-    def strip(text):
-        text = str(text)
-        for folder in folders:
-            # The root ("/") only where a path starts: a zip member's path keeps its slashes.
-            text = text.replace(folder, "") if len(folder) > 1 else text.removeprefix(folder)
-        return text
-
-    files = [strip(path) for path in batch.files]
-    errors = [
-        {key: strip(value) for key, value in entry.items()} if isinstance(entry, dict) else entry
-        for entry in batch.errors
-    ]
-    return files, errors
-
-
 class FileNamesField(serializers.ListField):
     """The batch's files, as names only (without_folders)."""
 
     child = serializers.CharField()
 
     def get_attribute(self, batch):
-        return without_folders(batch)[0]
+        return without_folders(batch.files, batch.errors)[0]
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -216,7 +195,7 @@ class ImportErrorsField(serializers.ListField):
     child = ImportErrorSerializer()
 
     def get_attribute(self, batch):
-        return without_folders(batch)[1]
+        return without_folders(batch.files, batch.errors)[1]
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):

@@ -8,19 +8,19 @@ records an import batch; batches are read-only here.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import JSONLDRenderer, NewestFirstCursor
+from api.base import NewestFirstCursor
+from api.schemas import jsonld_export
 from api.source_serializers import (
     ImportBatchSerializer,
     OutletSerializer,
     SourceDetailSerializer,
     SourceSerializer,
 )
+from claims.actions import delete_unused
 from claims.models import Annotation, Attribution
 from interchange import webanno
 from lib.concurrency import unique_or
@@ -47,6 +47,9 @@ class OutletViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         with unique_or(outlet_taken()):
             serializer.save()
+
+    def perform_destroy(self, outlet):
+        delete_unused(outlet, self.request.user)
 
 
 # A simultaneous write that took the name or an alias first: a 400, as when it was
@@ -93,37 +96,20 @@ class SourceViewSet(
     def get_serializer_class(self):
         return SourceSerializer if self.action == "list" else SourceDetailSerializer
 
-    def _source_for_export(self):
-        return self.get_object()
-
-    @extend_schema(
+    @jsonld_export(
+        "attributions.jsonld",
         summary="The source's attributions as W3C Web Annotations (motivation assessing)",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    @action(
-        detail=True,
-        url_path="attributions.jsonld",
-        renderer_classes=[JSONLDRenderer],
         required_perms=("sources.view_source", "claims.view_attribution"),
-        filter_backends=[],
-        pagination_class=None,
     )
     def attributions_jsonld(self, request, pk=None):
         source = self.get_object()
         attributions = webanno.attributions_for_export(Attribution.objects.filter(source=source))
         return Response(webanno.source_attribution_collection(source, attributions))
 
-    @extend_schema(
+    @jsonld_export(
+        "annotations.jsonld",
         summary="The source's passage notes and replies as W3C Web Annotations",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    @action(
-        detail=True,
-        url_path="annotations.jsonld",
-        renderer_classes=[JSONLDRenderer],
         required_perms=("sources.view_source", "claims.view_annotation"),
-        filter_backends=[],
-        pagination_class=None,
     )
     def annotations_jsonld(self, request, pk=None):
         source = self.get_object()

@@ -1,4 +1,4 @@
-"""The REST API under /api/ (issue 7): resources, the OpenAPI schema and its docs.
+"""The REST API under /api/: resources, the OpenAPI schema and its docs.
 
     /api/claims, /api/sources, /api/outlets, /api/actors, /api/attributions,
     /api/annotations, /api/import-batches   resources (api/claims.py, api/sources.py)

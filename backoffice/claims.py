@@ -6,7 +6,7 @@ Attribution.remove for a delete), or the field is read-only: derived fields
 (status, grade, explanation, origin data, fingerprint), the verdict and its
 reviews (a verdict changes only by recording a review in the app), and an
 attribution's anchor, claim, source and authorship. No page reverts an object
-to an old version (backoffice.history). tests/provenance/test_admin_matrix.py
+to an old version (backoffice.history). tests/backoffice/test_admin_matrix.py
 declares, per registered model and role, what the admin lets each role do.
 """
 
@@ -20,6 +20,13 @@ from django.utils.html import format_html
 
 from backoffice import accounts as admin_accounts  # noqa: F401  (registers the User, Group and Token admins)
 from backoffice.history import ViewOnlyHistoryAdmin
+from backoffice.writes import WritesThroughActions
+from claims.actions import (
+    change_actor,
+    remove_attribution,
+    remove_attributions,
+    set_actor_aliases,
+)
 from claims.models import (
     CLAIM_EXISTS,
     Actor,
@@ -70,7 +77,13 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ViewOnlyHistoryAdmin):
+class ActorAdmin(WritesThroughActions, ViewOnlyHistoryAdmin):
+    """Actors and their aliases; a change to an actor's name, kind or role refreshes
+    the claims it speaks in (claims.actions.change_actor)."""
+
+    write_change = change_actor
+    alias_model = ActorAlias
+    write_aliases = set_actor_aliases
     list_display = ["name", "kind", "role", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "aliases__name", "role"]
@@ -372,10 +385,10 @@ class AttributionAdmin(ViewOnlyHistoryAdmin):
 
     def delete_model(self, request, obj):
         if obj.deleted_at is None:
-            obj.remove(request.user)
+            remove_attribution(obj, request.user)
 
     def delete_queryset(self, request, queryset):
-        queryset.remove_all(request.user)
+        remove_attributions(queryset, request.user)
 
 
 @admin.register(Review)
@@ -398,6 +411,16 @@ class ReviewAdmin(ViewOnly, admin.ModelAdmin):
 DELETED_TEXT = "[deleted]"
 # The fields of a note that quote it or its passage, hidden once it is deleted.
 ANNOTATION_HIDDEN = ["text", "exact", "prefix", "suffix"]
+
+
+def _hidden(description):
+    """A read-only admin field that shows DELETED_TEXT in place of a hidden one."""
+
+    @admin.display(description=description)
+    def hidden(admin_view, obj):
+        return DELETED_TEXT
+
+    return hidden
 
 
 def sees_deleted_notes(user):
@@ -429,21 +452,10 @@ class AnnotationAdmin(ViewOnly, ViewOnlyHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
-    @admin.display(description="Text")
-    def hidden_text(self, obj):
-        return DELETED_TEXT
-
-    @admin.display(description="Exact")
-    def hidden_exact(self, obj):
-        return DELETED_TEXT
-
-    @admin.display(description="Prefix")
-    def hidden_prefix(self, obj):
-        return DELETED_TEXT
-
-    @admin.display(description="Suffix")
-    def hidden_suffix(self, obj):
-        return DELETED_TEXT
+    hidden_text = _hidden("Text")
+    hidden_exact = _hidden("Exact")
+    hidden_prefix = _hidden("Prefix")
+    hidden_suffix = _hidden("Suffix")
 
     def hides_text(self, request, note_id):
         """Whether `request`'s user must not read note `note_id`'s text: the note as

@@ -1,41 +1,45 @@
-import hashlib
-import json
-import os
-import re
-import secrets
-import shutil
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
+from django.urls import path
 
-from api.source_serializers import without_folders
 from backoffice.claims import ViewOnlyInline
-from claims.models import Attribution
-from intake.forms import EncodingChoiceForm, ImportUploadForm, PreviewFormSet
-from intake.importer import (
-    FileStatus,
-    Parsed,
-    Rejected,
-    import_parsed,
-    parse_bytes,
-    read_file,
+from backoffice.writes import WritesThroughActions, kept_rows, written_already
+from claims.actions import (
+    change_outlet,
+    change_owner_group,
+    change_source,
+    delete_owner_group,
+    set_outlet_aliases,
+    set_relays,
 )
+from claims.models import Attribution
+from intake.actions import import_articles
+from intake.forms import EncodingChoiceForm, ImportUploadForm, PreviewFormSet
+from intake.importer.articles import FileStatus
+from intake.stash import ImportStash
+from lib.paths import without_folders
 from lib.text import content_hash
 from sources.models import ImportBatch, Outlet, OutletAlias, OwnerGroup, Source, SourceRelay
 
 
 @admin.register(OwnerGroup)
-class OwnerGroupAdmin(admin.ModelAdmin):
+class OwnerGroupAdmin(WritesThroughActions, admin.ModelAdmin):
+    """Owner groups; renaming or deleting one refreshes its outlets' claims."""
+
+    write_change = change_owner_group
     list_display = ["name", "outlet_count"]
     search_fields = ["name"]
+
+    def delete_model(self, request, obj):
+        delete_owner_group(obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset.order_by("pk"):
+            delete_owner_group(group)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(outlet_count=Count("outlets"))
@@ -52,7 +56,13 @@ class OutletAliasInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(WritesThroughActions, admin.ModelAdmin):
+    """Outlets; a change the engine reads (name, owner group, reliability, kind)
+    refreshes the claims the outlet carries or relays."""
+
+    write_change = change_outlet
+    alias_model = OutletAlias
+    write_aliases = set_outlet_aliases
     list_display = [
         "name",
         "kind",
@@ -105,7 +115,10 @@ IMPORT_FIELDS = [
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(WritesThroughActions, admin.ModelAdmin):
+    """Sources' metadata and relays, through change_source and set_relays."""
+
+    write_change = change_source
     list_display = ["__str__", "outlet", "byline", "published_display", "language", "imported_at"]
     list_filter = ["needs_metadata", "outlet__kind", "language", "import_format", "imported_at"]
     list_select_related = ["outlet"]
@@ -128,7 +141,7 @@ class SourceAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "outlet", "url", "byline", "published_on", "language"]}),
         ("Text", {"fields": ["body"]}),
         ("Import", {"fields": ["content_hash", "imported_by", "imported_at", "batch"]}),
-        # What the importer found and kept (issue 6). The raw HTML is evidence and is
+        # What the importer found and kept. The raw HTML is evidence and is
         # never rendered: only its size is shown.
         ("As imported", {"classes": ["collapse"], "fields": IMPORT_FIELDS}),
     ]
@@ -152,6 +165,19 @@ class SourceAdmin(admin.ModelAdmin):
         if not change:
             obj.imported_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """The relays inline: the relays kept, changed and added become the source's
+        relays in one write (set_relays)."""
+        if formset.model is not SourceRelay:
+            super().save_formset(request, form, formset, change)
+            return
+        relays = {}
+        for data in kept_rows(formset):
+            if data.get("outlet"):
+                relays[data["outlet"].pk] = (data["outlet"], data.get("cue") or "")
+        set_relays(form.instance, list(relays.values()))
+        written_already(formset)
 
 
 @admin.register(ImportBatch)
@@ -199,40 +225,30 @@ class ImportBatchAdmin(admin.ModelAdmin):
     # Files and errors name files without the server's folders (as the API does).
     @admin.display(description="Files")
     def file_list(self, obj):
-        if not obj.files:
-            return "none"
-        files, _errors = without_folders(obj)
-        return format_html(
-            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((f,) for f in files))
-        )
+        return self.without_folders_listed(obj, "files", "file_list.html")
 
     @admin.display(description="Errors")
     def error_list(self, obj):
-        if not obj.errors:
+        return self.without_folders_listed(obj, "errors", "error_list.html")
+
+    @staticmethod
+    def without_folders_listed(obj, name, template):
+        """The batch's `name` ("files" or "errors") rendered by `template`, or "none"."""
+        if not getattr(obj, name):
             return "none"
-        _files, errors = without_folders(obj)
-        return format_html(
-            "<table><thead><tr><th>File</th><th>Error</th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td></tr>",
-                ((e.get("file", ""), e.get("error", "")) for e in errors),
-            ),
-        )
+        files, errors = without_folders(obj.files, obj.errors)
+        listed = {"files": files, "errors": errors}[name]
+        return render_to_string(f"{FIELD_TEMPLATES}/{template}", {name: listed})
 
     @admin.display(description="Sources imported")
     def imported_sources(self, obj):
         sources = list(obj.sources.order_by("pk").only("pk", "title")[:IMPORTED_LIST_LIMIT])
         if not sources:
             return "none"
-        items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a></li>',
-            ((reverse("admin:sources_source_change", args=[s.pk]), str(s)) for s in sources),
+        return render_to_string(
+            f"{FIELD_TEMPLATES}/imported_sources.html",
+            {"sources": sources, "more": obj.imported_count - len(sources)},
         )
-        more = obj.imported_count - len(sources)
-        tail = format_html("<p>… and {} more.</p>", more) if more > 0 else ""
-        return format_html("<ol>{}</ol>{}", items, tail)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -317,7 +333,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 if corrections is None:
                     messages.error(request, "The upload changed since its preview; check again.")
                     return redirect("admin:sources_importbatch_preview", token=token)
-                result = import_parsed(
+                result = import_articles(
                     items,
                     files=stash.names,
                     user=request.user,
@@ -329,7 +345,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 return self._done(request, result)
         else:
             formset = None
-        preview = import_parsed(items, files=stash.names, outlet=stash.outlet, dry_run=True)
+        preview = import_articles(items, files=stash.names, outlet=stash.outlet, dry_run=True)
         rows = _preview_rows(items, preview.outcomes, formset)
         return render(
             request,
@@ -388,6 +404,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 # Sources listed on an import batch's page.
 IMPORTED_LIST_LIMIT = 200
+# The templates of the import batch page's read-only fields.
+FIELD_TEMPLATES = "admin/sources/importbatch/fields"
 
 
 class _Rows(list):
@@ -440,140 +458,3 @@ def _corrections(formset, items):
     if set(corrections) != set(articles):
         return None
     return corrections
-
-
-class ImportStash:
-    """Uploaded files waiting between the preview and the confirmation, on the server.
-
-    Each upload gets a directory under settings.IMPORT_STASH_DIR named by a
-    random token (secrets.token_urlsafe, 32 bytes). The files are stored under
-    generated names (0.bin, 1.bin…), never their uploaded names; meta.json
-    records the user, a hash of the session key, the time, the original names,
-    the format and the outlet. Only the same user in the same session can open
-    it, for settings.IMPORT_STASH_MAX_AGE seconds; it is deleted on confirm or
-    cancel, and expired stashes are swept at every new upload. Files are
-    parsed again from the stash at confirmation (parsing is deterministic),
-    and each previewed article's content hash must match.
-    """
-
-    TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-
-    def __init__(self, token, folder, meta, outlet=None):
-        self.token = token
-        self.folder = folder
-        self.meta = meta
-        self.outlet = outlet
-
-    @property
-    def names(self):
-        return [entry["name"] for entry in self.meta["files"]]
-
-    @staticmethod
-    def _session_hash(request):
-        key = request.session.session_key or ""
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @classmethod
-    def root(cls):
-        return Path(settings.IMPORT_STASH_DIR)
-
-    @classmethod
-    def sweep(cls):
-        """Delete stashes older than IMPORT_STASH_MAX_AGE."""
-        root = cls.root()
-        if not root.is_dir():
-            return
-        cutoff = time.time() - settings.IMPORT_STASH_MAX_AGE
-        for folder in root.iterdir():
-            if cls.TOKEN_RE.match(folder.name) and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-
-    @classmethod
-    def create(cls, request, uploads, fmt, outlet):
-        cls.sweep()
-        if not request.session.session_key:
-            request.session.save()
-        token = secrets.token_urlsafe(32)
-        folder = cls.root() / token
-        folder.mkdir(parents=True, mode=0o700)
-        names, files = set(), []
-        for index, upload in enumerate(uploads):
-            name = _unique(_display_name(upload.name), names)
-            stored = f"{index}.bin"
-            with open(folder / stored, "wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            os.chmod(folder / stored, 0o600)
-            files.append({"name": name, "stored": stored, "size": upload.size})
-        meta = {
-            "user": request.user.pk,
-            "session": cls._session_hash(request),
-            "created": time.time(),
-            "format": fmt,
-            "outlet": outlet.pk if outlet else None,
-            "files": files,
-        }
-        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        return cls(token, folder, meta, outlet)
-
-    @classmethod
-    def load(cls, request, token):
-        """The stash `token` if it belongs to this user and session and is fresh, else None."""
-        if not cls.TOKEN_RE.match(token or ""):
-            return None
-        folder = cls.root() / token
-        try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        fresh = time.time() - meta.get("created", 0) <= settings.IMPORT_STASH_MAX_AGE
-        mine = meta.get("user") == request.user.pk and secrets.compare_digest(
-            meta.get("session", ""), cls._session_hash(request)
-        )
-        if not (fresh and mine):
-            return None
-        outlet = Outlet.objects.filter(pk=meta["outlet"]).first() if meta.get("outlet") else None
-        return cls(token, folder, meta, outlet)
-
-    def parse(self):
-        items = []
-        for entry in self.meta["files"]:
-            try:
-                data = read_file(self.folder / entry["stored"])
-            except Rejected as exc:
-                items.append(Parsed(entry["name"], entry["name"], error=str(exc)))
-                continue
-            items.extend(
-                parse_bytes(
-                    data, entry["name"], fmt=self.meta["format"], encoding=entry.get("encoding")
-                )
-            )
-        return items
-
-    def set_encoding(self, file, encoding):
-        """Read the file named `file` with `encoding` from now on; False if there is none."""
-        for entry in self.meta["files"]:
-            if entry["name"] == file:
-                entry["encoding"] = encoding
-                (self.folder / "meta.json").write_text(json.dumps(self.meta), encoding="utf-8")
-                return True
-        return False
-
-    def delete(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _display_name(name):
-    """An uploaded file's name for display and labels: no folders, no control characters."""
-    name = re.split(r"[\\/]", name or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable())[:200]
-    return name or "upload"
-
-
-def _unique(name, taken):
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{name} ({n})"
-        n += 1
-    taken.add(candidate)
-    return candidate

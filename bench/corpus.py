@@ -2,11 +2,11 @@
 
 Used by `manage.py generate_corpus` (and bench/recompute.py, bench/run). It
 spans outlets, sources, actors, claims and attributions, so it is a plain
-module. Started from bench/recompute.py's builder (issue 3) and extended for
-issue 8: longer article bodies, titles, bylines, event dates, verdicts and
-tags, a few very long articles, a SQLite path, and the derived data filled in
-at the end (statuses by the engine's full recompute, search documents by
-claims.search.rebuild_all), so the database is consistent as the app sees it.
+module. The rows are bulk-inserted in one transaction (no write functions: a
+benchmark loader), and the derived data is then filled in by the documented
+rebuilds (statuses by the engine's full recompute, search documents by
+claims.search.rebuild_all), so the database is consistent as the app sees it
+(`manage.py check_derived` finds no drift). Works on SQLite and PostgreSQL.
 
 Shape at scale 1.0: 2,000 outlets (60 wire agencies; 200 owner groups own 40%
 of the outlets), 20,000 actors (15% analysts, 10% unnamed), 50,000 sources
@@ -28,7 +28,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
-from claims import search, status
+from claims import engine, search
 from claims.models import Actor, Attribution, Claim, Tag, statement_fingerprint
 from lib.text import content_hash, normalize_name
 from sources.models import Outlet, OwnerGroup, Source, SourceRelay
@@ -230,8 +230,8 @@ def words(rng, k):
 
 
 TAGS = ("energy", "defence", "diplomacy", "trade", "security", "sanctions", "border", "cyber")
-# The tables a --force run empties (every model of the two apps, with history).
-APPS = ("claims", "sources")
+# The tables a --force run empties (every model of these apps, with history).
+APPS = ("intake", "claims", "sources")
 
 
 def sizes(scale):
@@ -292,7 +292,7 @@ def is_empty():
 
 
 def wipe():
-    """Empty every table of the claims and sources apps (a --force run)."""
+    """Empty every table of the intake, claims and sources apps (a --force run)."""
     tables = []
     for label in APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
@@ -309,20 +309,49 @@ def wipe():
             cursor.execute("DELETE FROM claims_claim_fts")
 
 
-def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
-    """Insert the corpus (in one transaction), then derive statuses and search documents.
+def claim_sizes(rng, n_claims, total):
+    """Attributions per claim, skewed (most 1-3, 2% with 20 to 1,000), summing to `total`."""
+    counts = []
+    for _ in range(n_claims):
+        u = rng.random()
+        if u < 0.6:
+            counts.append(rng.randint(1, 2))
+        elif u < 0.85:
+            counts.append(rng.randint(3, 5))
+        elif u < 0.98:
+            counts.append(rng.randint(6, 20))
+        else:
+            counts.append(min(1000, int(20 / (rng.random() ** (1 / 1.4)))))
+    diff = total - sum(counts)
+    while diff:
+        i = rng.randrange(n_claims)
+        step = max(-counts[i] + 1, min(diff, 5)) if diff > 0 else max(diff, 1 - counts[i])
+        counts[i] += step
+        diff -= step
+    return counts
 
-    Returns the row counts created.
+
+class _Corpus:
+    """One build: the random stream, the row counts, and the rows inserted so far.
+
+    The steps run in a fixed order and draw from one random stream, so a seed always
+    gives the same corpus.
     """
-    rng = random.Random(seed)
-    n = sizes(scale)
-    now = timezone.now()
-    started = time.perf_counter()
 
-    def log(msg):
-        out(f"  [{time.perf_counter() - started:6.1f} s] {msg}")
+    def __init__(self, rng, n, now, log):
+        self.rng, self.n, self.now, self.log = rng, n, now, log
 
-    with transaction.atomic():
+    def insert(self):
+        self.insert_outlets()
+        self.insert_actors()
+        self.insert_sources()
+        counts = claim_sizes(self.rng, self.n["claims"], self.n["attributions"])
+        self.log(f"claim sizes: max {max(counts)}, median {statistics.median(counts)}")
+        self.insert_claims()
+        self.insert_attributions(counts)
+
+    def insert_outlets(self):
+        rng, n = self.rng, self.n
         groups = OwnerGroup.objects.bulk_create(
             [OwnerGroup(name=f"Holding {i:04d}") for i in range(n["owner_groups"])]
         )
@@ -341,11 +370,13 @@ def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
                 )
             )
         outlets = Outlet.objects.bulk_create(outlets, batch_size=2000)
-        wires, others = outlets[: n["wires"]], outlets[n["wires"] :]
-        log(f"{len(groups)} owner groups, {len(outlets)} outlets")
+        self.wires, self.others = outlets[: n["wires"]], outlets[n["wires"] :]
+        self.log(f"{len(groups)} owner groups, {len(outlets)} outlets")
 
+    def insert_actors(self):
+        rng = self.rng
         actors = []
-        for i in range(n["actors"]):
+        for i in range(self.n["actors"]):
             kind = rng.choice(ACTOR_KINDS)
             role = ""
             if kind == "analyst":
@@ -354,88 +385,81 @@ def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
                 role = rng.choice(["analyst", "diplomatic source", "official", "expert"])
             name = f"Speaker {i:06d}"
             actors.append(Actor(name=name, name_key=normalize_name(name), kind=kind, role=role))
-        actors = Actor.objects.bulk_create(actors, batch_size=5000)
-        log(f"{len(actors)} actors")
+        self.actors = Actor.objects.bulk_create(actors, batch_size=5000)
+        self.log(f"{len(self.actors)} actors")
 
-        # Sources: agency stories first; a fifth of the rest republish one of them.
-        sources, spans, relays, copies_of, hashes = [], [], [], {}, set()
-        n_sources = n["sources"]
-        n_stories = max(2, n_sources // 10)
-        for i in range(n_sources):
-            relay = None
-            if i < n_stories:
-                outlet = rng.choice(wires)
-                paragraphs = [paragraph(rng) for _ in range(rng.randint(4, 9))]
-            elif rng.random() < 0.22:
-                story = rng.randrange(n_stories)
-                relay = sources[story].outlet
-                outlet = rng.choice(others) if rng.random() < 0.9 else None
-                copied = sources[story].body.split("\n\n")
-                rate = rng.choice([0.0, 0.02, 0.05, 0.3])
-                paragraphs = [mutate(rng, p, rate) for p in copied[: rng.randint(2, len(copied))]]
-                if rng.random() < 0.8:
-                    k = rng.randrange(len(paragraphs))
-                    paragraphs[k] = paragraphs[k] + f" {relay.name} said."
-                paragraphs.append(paragraph(rng))
-                copies_of.setdefault(story, []).append(i)
-            else:
-                outlet = rng.choice(others) if rng.random() < 0.9 else None
-                long_read = rng.random() < 0.002
-                count = rng.randint(40, 80) if long_read else rng.randint(5, 14)
-                paragraphs = [paragraph(rng) for _ in range(count)]
+    def insert_sources(self):
+        """Agency stories first; a fifth of the rest republish one of them."""
+        self.sources, self.spans, self.copies_of = [], [], {}
+        self.n_stories = max(2, self.n["sources"] // 10)
+        relays, hashes = [], set()
+        for i in range(self.n["sources"]):
+            outlet, relay, paragraphs = self.article(i)
             body = "\n\n".join(paragraphs)
             while content_hash(body) in hashes:  # the same text cannot come in twice
-                body += "\n\n" + paragraph(rng)
+                body += "\n\n" + paragraph(self.rng)
             hashes.add(content_hash(body))
-            speaker = rng.choice(actors)
-            sources.append(
-                Source(
-                    title=sentence(rng)[:-1],
-                    outlet=outlet,
-                    byline=f"By {speaker.name}" if rng.random() < 0.7 else "",
-                    url=f"https://{outlet.domain}/article/{i}" if outlet else "",
-                    body=body,
-                    content_hash=content_hash(body),
-                    published_on=(
-                        datetime.date(2020, 1, 1) + datetime.timedelta(days=i % 2000)
-                        if rng.random() < 0.95
-                        else None
-                    ),
-                    imported_at=now,
-                    import_format=Source.Format.TEXT,
-                )
-            )
-            spans.append(sentence_spans(body))
+            self.sources.append(self.source(i, outlet, body))
+            self.spans.append(sentence_spans(body))
             if relay is not None:
-                relays.append((i, relay, f"{relay.name} said" if rng.random() < 0.7 else ""))
-        sources = Source.objects.bulk_create(sources, batch_size=1000)
+                cue = f"{relay.name} said" if self.rng.random() < 0.7 else ""
+                relays.append((i, relay, cue))
+        self.sources = Source.objects.bulk_create(self.sources, batch_size=1000)
         SourceRelay.objects.bulk_create(
-            [SourceRelay(source=sources[i], outlet=o, cue=cue) for i, o, cue in relays],
+            [SourceRelay(source=self.sources[i], outlet=o, cue=cue) for i, o, cue in relays],
             batch_size=5000,
         )
-        log(f"{len(sources)} sources, {len(relays)} relays")
+        self.log(f"{len(self.sources)} sources, {len(relays)} relays")
 
-        # Skewed attribution counts: most claims 1-3, a few hundreds; total exact.
-        n_claims = n["claims"]
-        counts = []
-        for _ in range(n_claims):
-            u = rng.random()
-            if u < 0.6:
-                counts.append(rng.randint(1, 2))
-            elif u < 0.85:
-                counts.append(rng.randint(3, 5))
-            elif u < 0.98:
-                counts.append(rng.randint(6, 20))
-            else:
-                counts.append(min(1000, int(20 / (rng.random() ** (1 / 1.4)))))
-        diff = n["attributions"] - sum(counts)
-        while diff:
-            i = rng.randrange(n_claims)
-            step = max(-counts[i] + 1, min(diff, 5)) if diff > 0 else max(diff, 1 - counts[i])
-            counts[i] += step
-            diff -= step
-        log(f"claim sizes: max {max(counts)}, median {statistics.median(counts)}")
+    def article(self, i):
+        """(outlet, relayed agency or None, paragraphs) of the i-th source."""
+        rng = self.rng
+        if i < self.n_stories:
+            return rng.choice(self.wires), None, [paragraph(rng) for _ in range(rng.randint(4, 9))]
+        if rng.random() < 0.22:
+            return self.republication(i)
+        outlet = rng.choice(self.others) if rng.random() < 0.9 else None
+        long_read = rng.random() < 0.002
+        count = rng.randint(40, 80) if long_read else rng.randint(5, 14)
+        return outlet, None, [paragraph(rng) for _ in range(count)]
 
+    def republication(self, i):
+        """An agency story passed on, verbatim or edited, mostly naming the agency."""
+        rng = self.rng
+        story = rng.randrange(self.n_stories)
+        relay = self.sources[story].outlet
+        outlet = rng.choice(self.others) if rng.random() < 0.9 else None
+        copied = self.sources[story].body.split("\n\n")
+        rate = rng.choice([0.0, 0.02, 0.05, 0.3])
+        paragraphs = [mutate(rng, p, rate) for p in copied[: rng.randint(2, len(copied))]]
+        if rng.random() < 0.8:
+            k = rng.randrange(len(paragraphs))
+            paragraphs[k] = paragraphs[k] + f" {relay.name} said."
+        paragraphs.append(paragraph(rng))
+        self.copies_of.setdefault(story, []).append(i)
+        return outlet, relay, paragraphs
+
+    def source(self, i, outlet, body):
+        rng = self.rng
+        speaker = rng.choice(self.actors)
+        return Source(
+            title=sentence(rng)[:-1],
+            outlet=outlet,
+            byline=f"By {speaker.name}" if rng.random() < 0.7 else "",
+            url=f"https://{outlet.domain}/article/{i}" if outlet else "",
+            body=body,
+            content_hash=content_hash(body),
+            published_on=(
+                datetime.date(2020, 1, 1) + datetime.timedelta(days=i % 2000)
+                if rng.random() < 0.95
+                else None
+            ),
+            imported_at=self.now,
+            import_format=Source.Format.TEXT,
+        )
+
+    def insert_claims(self):
+        rng, n_claims = self.rng, self.n["claims"]
         tags = [Tag.objects.get_or_create(slug=t, defaults={"name": t})[0] for t in TAGS]
         claims, fingerprints = [], set()
         verdicts = list(Claim.Verdict.values)
@@ -458,88 +482,124 @@ def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
                     event_start=start,
                     event_end=end,
                     verdict=rng.choice(verdicts) if rng.random() < 0.1 else "",
-                    created_at=now - datetime.timedelta(minutes=n_claims - i),
+                    created_at=self.now - datetime.timedelta(minutes=n_claims - i),
                 )
             )
-        claims = Claim.objects.bulk_create(claims, batch_size=5000)
+        self.claims = Claim.objects.bulk_create(claims, batch_size=5000)
         through = Claim.tags.through
         through.objects.bulk_create(
             [
                 through(claim_id=c.pk, tag_id=t.pk)
-                for c in claims
+                for c in self.claims
                 if rng.random() < 0.3
                 for t in rng.sample(tags, rng.randint(1, 2))
             ],
             batch_size=10000,
         )
-        log(f"{len(claims)} claims")
+        self.log(f"{len(self.claims)} claims")
 
-        analysts = [a for a in actors if a.kind == "analyst"] or actors
+    def insert_attributions(self, counts):
+        self.analysts = [a for a in self.actors if a.kind == "analyst"] or self.actors
         batch, made = [], 0
-        for claim, count in zip(claims, counts, strict=True):
-            # A third of the claims follow one agency story and its republications.
-            pool = None
-            if rng.random() < 0.33:
-                story = rng.randrange(n_stories)
-                pool = [story, *copies_of.get(story, [])]
-            used = set()
-            disputes = rng.random() < 0.08
-            for _ in range(count):
-                for attempt in range(50):
-                    in_pool = pool and attempt < 5 and rng.random() < 0.7
-                    si = rng.choice(pool) if in_pool else rng.randrange(n_sources)
-                    if spans[si]:
-                        start, end = rng.choice(spans[si])
-                        if (si, start) not in used:
-                            break
-                else:
-                    continue  # no free passage found: one attribution fewer
-                used.add((si, start))
-                kind = rng.choice(KINDS)
-                speaker = None
-                if kind == "speculation":
-                    speaker = rng.choice(analysts) if rng.random() < 0.7 else rng.choice(actors)
-                elif kind != "assertion" and rng.random() < 0.9:
-                    speaker = rng.choice(actors)
-                batch.append(
-                    Attribution(
-                        claim=claim,
-                        source=sources[si],
-                        quote=sources[si].body[start:end],
-                        start=start,
-                        end=end,
-                        speaker=speaker,
-                        kind=kind,
-                        stance="disputes" if disputes and rng.random() < 0.3 else "supports",
-                        relayed_via=rng.choice(wires) if rng.random() < 0.1 else None,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+        for claim, count in zip(self.claims, counts, strict=True):
+            batch.extend(self.claim_attributions(claim, count))
             if len(batch) >= 20000:
                 Attribution.objects.bulk_create(batch, batch_size=5000)
                 made += len(batch)
                 batch = []
         Attribution.objects.bulk_create(batch, batch_size=5000)
         made += len(batch)
-        log(f"{made} attributions")
+        self.log(f"{made} attributions")
 
+    def claim_attributions(self, claim, count):
+        """Up to `count` attributions of one claim, each on a passage of its own."""
+        rng = self.rng
+        # A third of the claims follow one agency story and its republications.
+        pool = None
+        if rng.random() < 0.33:
+            story = rng.randrange(self.n_stories)
+            pool = [story, *self.copies_of.get(story, [])]
+        used = set()
+        disputes = rng.random() < 0.08
+        made = []
+        for _ in range(count):
+            passage = self.free_passage(pool, used)
+            if passage is None:
+                continue  # no free passage found: one attribution fewer
+            used.add((passage[0], passage[1]))
+            made.append(self.attribution(claim, *passage, disputes))
+        return made
+
+    def free_passage(self, pool, used):
+        """(source index, start, end) of a sentence not yet quoted for this claim, or None."""
+        rng = self.rng
+        for attempt in range(50):
+            in_pool = pool and attempt < 5 and rng.random() < 0.7
+            si = rng.choice(pool) if in_pool else rng.randrange(self.n["sources"])
+            if self.spans[si]:
+                start, end = rng.choice(self.spans[si])
+                if (si, start) not in used:
+                    return si, start, end
+        return None
+
+    def attribution(self, claim, si, start, end, disputes):
+        rng = self.rng
+        kind = rng.choice(KINDS)
+        speaker = None
+        if kind == "speculation":
+            speaker = rng.choice(self.analysts) if rng.random() < 0.7 else rng.choice(self.actors)
+        elif kind != "assertion" and rng.random() < 0.9:
+            speaker = rng.choice(self.actors)
+        source = self.sources[si]
+        return Attribution(
+            claim=claim,
+            source=source,
+            quote=source.body[start:end],
+            start=start,
+            end=end,
+            speaker=speaker,
+            kind=kind,
+            stance="disputes" if disputes and rng.random() < 0.3 else "supports",
+            relayed_via=rng.choice(self.wires) if rng.random() < 0.1 else None,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+
+
+def derive_all(workers, log):
+    """Fill the derived data: statuses by a full recompute, then the search documents."""
+    if workers is None:
+        workers = engine.default_workers()
+    summary = engine.recompute_all(workers=workers)
+    log(f"statuses: {summary.claims} claims recomputed, {summary.changed} changed")
+    # Statuses first: each search document copies its claim's status as it is written.
+    search.rebuild_all()
+    log("search documents")
+
+
+def analyze():
+    """Refresh the planner's statistics (not possible inside a transaction)."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def build(scale=1.0, seed=1, out=print, derive=True, workers=None):
+    """Insert the corpus (in one transaction), then derive statuses and search documents.
+
+    Returns the row counts created.
+    """
+    started = time.perf_counter()
+
+    def log(msg):
+        out(f"  [{time.perf_counter() - started:6.1f} s] {msg}")
+
+    with transaction.atomic():
+        _Corpus(random.Random(seed), sizes(scale), timezone.now(), log).insert()
     if derive:
-        if workers is None:
-            workers = status.default_workers()
-        summary = status.recompute_all(workers=workers)
-        log(f"statuses: {summary.claims} claims recomputed, {summary.changed} changed")
-        # After the statuses: each document copies its claim's as it is written
-        # (ClaimSearchDocument), where written before, every status set would
-        # rewrite its document too.
-        search.rebuild_all()
-        log("search documents")
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    elif not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        derive_all(workers, log)
+    analyze()
     log("analyzed")
     return counts_now()
 

@@ -2,7 +2,7 @@
 
 Generates articles (deterministic for a seed) as plain-text files, one JSON
 Lines file and one zip archive, imports them all with
-intake.importer.import_files, as `manage.py import_articles` does, and
+intake.actions.import_files, as `manage.py import_articles` does, and
 measures the rate and the memory (resident set size, sampled as files are
 imported) across the batch. Writes its section of bench/RESULTS.md.
 
@@ -243,13 +243,13 @@ def write_results(rows, info, args):
     block = "\n".join(
         [
             START,
-            "## Import rate (issue 6)",
+            "## Import rate",
             "",
             f"Measured {datetime.date.today().isoformat()} with `bench/import_rate.py`: "
             f"{args.articles:,} generated articles (80% plain-text files, 10% rows of one "
             "JSON Lines file, 10% members of one zip), each with 4–8 paragraphs of quotes, "
             "reported speech, agency cues and hedges, imported through "
-            "`intake.importer.import_files` with relay detection and suggested "
+            "`intake.actions.import_files` with relay detection and suggested "
             "attributions; 2,000+ actors and 200+ outlets to resolve against. Target: at "
             "least 200 articles/s with flat memory.",
             "",
@@ -315,8 +315,8 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from claims.models import Suggestion
-    from intake.importer import import_files
+    from intake.actions import import_files
+    from intake.models import Suggestion
     from sources.models import Source, SourceRelay
 
     call_command("migrate", verbosity=0)

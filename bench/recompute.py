@@ -1,4 +1,4 @@
-"""Benchmark: the full status recompute (claims.status.recompute_all) at newsroom scale.
+"""Benchmark: the full status recompute (claims.engine.recompute_all) at newsroom scale.
 
 Times several full recomputes on the project's synthetic corpus (bench/corpus.py,
 `manage.py generate_corpus`, the one bench/run uses) in a dedicated PostgreSQL
@@ -140,7 +140,7 @@ def write_results(info, shape, runs, cpu, steady, loads, summary_rows, args):
     end = "<!-- recompute:end -->"
     lines = [
         start,
-        "## Full status recompute (issue 3)",
+        "## Full status recompute",
         "",
         f"Measured {datetime.date.today().isoformat()} with `bench/recompute.py` "
         f"(scale {args.scale}, batches of {args.batch_size} claims). Target: under 60 s "
@@ -206,7 +206,7 @@ def main():
     from django.db.models import Count
 
     from bench import corpus
-    from claims import status
+    from claims import engine
     from claims.models import Claim
 
     call_command("migrate", verbosity=0)
@@ -223,17 +223,17 @@ def main():
         shape = counts()
     print("Corpus:", ", ".join(f"{v:,} {k}" for k, v in shape.items()))
 
-    workers = args.workers or status.default_workers()
+    workers = args.workers or engine.default_workers()
     load_before = os.getloadavg()
     runs, cpu, steady, loads, changed_after = [], [], [], [], []
     for i in range(args.runs):
         reset_statuses()
         loads.append(os.getloadavg()[0])
         before = cpu_seconds()
-        summary = status.recompute_all(batch_size=args.batch_size, workers=workers)
+        summary = engine.recompute_all(batch_size=args.batch_size, workers=workers)
         runs.append(summary.seconds)
         cpu.append(cpu_seconds() - before)
-        again = status.recompute_all(batch_size=args.batch_size, workers=workers)
+        again = engine.recompute_all(batch_size=args.batch_size, workers=workers)
         steady.append(again.seconds)
         changed_after.append(again.changed)
         print(

@@ -1,19 +1,17 @@
-"""The provenance chain of a claim, laid out for an SVG drawn on the server.
+"""The provenance chain of a claim, laid out as a picture.
 
 claim ← attributions ← sources ← relaying agencies ← speakers
 
 Each independent origin gets its own column inside a framed box; the sources
 that collapse into one origin (same outlet, same relaying agency, same owner
-group, near-copies) sit together in that box. This module only computes
-positions and labels, and svg() draws them (format_html, every label escaped).
+group, near-copies) sit together in that box. This module computes positions
+and plain-text labels only; templates/claims/partials/chain.html draws them as
+SVG, escaping every label.
 """
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from lib.text import counted
 
@@ -44,7 +42,7 @@ MAX_DRAWN = 3
 class OriginGroup:
     """Attributions that count as one origin, as the status engine grouped them.
 
-    Read from Claim.origin_groups (claims.status.origin_groups_summary), which
+    Read from Claim.origin_groups (claims.engine.origin_groups_summary), which
     the engine stores with the status. `side` is "supports" or "disputes" for
     the counted attributions, grouped by independent origin, or "uncounted"
     for the speculative ones the engine leaves out (one group, `notes` giving
@@ -160,6 +158,11 @@ class Frame:
     def short_reason(self):
         return _short(self.reason, max(12, int((self.width - 20) / 6)))
 
+    @property
+    def title(self):
+        """The frame's label with its reason, in full."""
+        return self.label + (f" ({self.reason})" if self.reason else "")
+
 
 @dataclass
 class Chain:
@@ -168,6 +171,11 @@ class Chain:
     nodes: list
     edges: list
     frames: list
+
+    @property
+    def description(self):
+        """Every origin frame's title, for a reader that cannot see the picture."""
+        return "; ".join(frame.title for frame in self.frames)
 
 
 def _short(text, limit=CHARS_PER_LINE):
@@ -193,277 +201,238 @@ def layout(claim, groups):
     any further origins share one last frame, drawn with their counts. So the
     picture stays the same size however much evidence the claim has.
     """
+    claim_node = _claim_node(claim)
     nodes, links, frames = [], [], []
-    row_y = [TOP + r * (NODE_HEIGHT + ROW_GAP) for r in range(5)]
     x = GROUP_PAD
-    claim_label = _short(claim.statement, CLAIM_CHARS)
-    claim_node = Node(
-        ROW_CLAIM,
-        claim_label,
-        f"{claim.get_status_display()} · grade {claim.grade}",
-        title=claim.statement,
-        css=f"claim status-{claim.status}",
-        width=0,
-    )
-    used_rows = {ROW_CLAIM, ROW_ATTRIBUTION, ROW_SOURCE}
-    counters = {"supports": 0, "disputes": 0, "uncounted": 0}
+    numbers = {"supports": 0, "disputes": 0, "uncounted": 0}
     for index, group in enumerate(groups[:MAX_GROUPS], start=1):
-        counters[group.side] += 1
-        left = x + GROUP_PAD
-        attributions = sorted(
-            group.attributions,
-            key=lambda a: (
-                group.via.get(a.pk, ""),
-                a.source_id,
-                a.speaker_id or 0,
-                a.start,
-            ),
-        )
-        group_nodes = []
-        sources, agencies, speakers = {}, {}, {}
-        attribution_nodes = []
-        for slot, attribution in enumerate(attributions):
-            centre = left + slot * (NODE_WIDTH + H_GAP) + NODE_WIDTH / 2
-            note = group.notes.get(attribution.pk, "")
-            speculative = bool(note)
-            node = Node(
-                ROW_ATTRIBUTION,
-                f"{attribution.get_kind_display()}",
-                f"{attribution.get_stance_display()}" + (" · speculative" if speculative else ""),
-                title=f"“{attribution.quote}”" + (f" — not counted: {note}" if note else ""),
-                css=f"attribution stance-{attribution.stance}"
-                + (" speculative" if speculative else ""),
-                href=f"#e{attribution.pk}",
-                slots=[centre],
-            )
-            attribution_nodes.append((attribution, node))
-            source = attribution.source
-            source_node = sources.get(source.pk)
-            if source_node is None:
-                outlet = source.outlet.name if source.outlet else "no known outlet"
-                source_node = sources[source.pk] = Node(
-                    ROW_SOURCE,
-                    _short(source.title or f"Source #{source.pk}"),
-                    f"{_short(outlet, 18)} · {source.published_display}",
-                    title=f"{source.title} — {outlet}, {source.published_display}",
-                    css="source",
-                    href=reverse("source-detail", args=[source.pk]),
-                )
-            source_node.slots.append(centre)
-            relay = group.via.get(attribution.pk)
-            if relay:
-                agency = agencies.get(relay)
-                if agency is None:
-                    agency = agencies[relay] = Node(
-                        ROW_AGENCY,
-                        _short(relay),
-                        "relaying agency" if attribution.relayed_via_id else "named as source",
-                        title=relay,
-                        css="agency",
-                    )
-                agency.slots.append(centre)
-                used_rows.add(ROW_AGENCY)
-            if attribution.speaker_id:
-                speaker = speakers.get(attribution.speaker_id)
-                if speaker is None:
-                    speaker = speakers[attribution.speaker_id] = Node(
-                        ROW_SPEAKER,
-                        _short(attribution.speaker.name),
-                        attribution.speaker.get_kind_display(),
-                        title=f"{attribution.speaker.name}, {attribution.speaker.role}".rstrip(
-                            ", "
-                        ),
-                        css="speaker",
-                    )
-                speaker.slots.append(centre)
-                used_rows.add(ROW_SPEAKER)
-        if group.more:
-            centre = left + len(attributions) * (NODE_WIDTH + H_GAP) + NODE_WIDTH / 2
-            more = Node(
-                ROW_ATTRIBUTION,
-                f"+{group.more} more",
-                f"{counted(group.count, 'passage')}, {counted(group.sources, 'article')}",
-                title=f"{counted(group.more, 'more passage')} of this origin: see the evidence",
-                css="attribution more",
-                href="#evidence-heading",
-                slots=[centre],
-            )
-            attribution_nodes.append((None, more))
-        right = left
-        for row_nodes in (
-            [n for _, n in attribution_nodes],
-            list(sources.values()),
-            list(agencies.values()),
-            list(speakers.values()),
-        ):
-            if row_nodes:
-                right = max(right, _place_row(row_nodes, left))
-        for row_nodes in (sources.values(), agencies.values(), speakers.values()):
-            group_nodes.extend(row_nodes)
-        for attribution, node in attribution_nodes:
-            group_nodes.append(node)
-            if attribution is None:  # the "+N more" node
-                links.append((node, claim_node, "edge"))
-                continue
-            source_node = sources[attribution.source_id]
-            links.append((source_node, node, "edge"))
-            upstream = source_node
-            relay = group.via.get(attribution.pk)
-            if relay:
-                agency = agencies[relay]
-                links.append((agency, source_node, "edge relay"))
-                upstream = agency
-            if attribution.speaker_id:
-                links.append((speakers[attribution.speaker_id], upstream, "edge said"))
-            links.append((node, claim_node, f"edge stance-{attribution.stance}"))
-        if group.side == "uncounted":
-            label, reason = "Not counted: speculative", "left out of the status"
-        else:
-            number = counters[group.side]
-            label = f"{'Origin' if group.side == 'supports' else 'Disputing origin'} {number}: "
-            label += group.label
-            reason = f"collapsed: {group.reason}" if group.reason else ""
-        frames.append(
-            Frame(
-                x,
-                0,
-                right - x + GROUP_PAD,
-                0,
-                label,
-                reason,
-                css=f"origin origin-{index % 6} side-{group.side}",
-            )
-        )
+        numbers[group.side] += 1
+        group_nodes, group_links, right = _lay_out_group(group, x + GROUP_PAD, claim_node)
+        label, reason = _frame_text(group, numbers[group.side])
+        css = f"origin origin-{index % 6} side-{group.side}"
+        frames.append(Frame(x, 0, right - x + GROUP_PAD, 0, label, reason, css=css))
         nodes.extend(group_nodes)
+        links.extend(group_links)
         x = right + GROUP_PAD + GROUP_GAP
     rest = groups[MAX_GROUPS:]
     if rest:
-        left = x + GROUP_PAD
-        passages = sum(group.count for group in rest)
-        node = Node(
-            ROW_ATTRIBUTION,
-            f"{counted(len(rest), 'more origin')}",
-            counted(passages, "passage"),
-            title="; ".join(group.label for group in rest[:MAX_GROUPS])
-            + ("; …" if len(rest) > MAX_GROUPS else ""),
-            css="attribution more",
-            href="#evidence-heading",
-            slots=[left + NODE_WIDTH / 2],
-        )
-        right = _place_row([node], left)
+        node = _rest_node(rest, x + GROUP_PAD)
+        right = _place_row([node], x + GROUP_PAD)
         nodes.append(node)
         links.append((node, claim_node, "edge"))
+        label, reason = counted(len(rest), "more origin"), "listed in the evidence"
         frames.append(
-            Frame(
-                x,
-                0,
-                right - x + GROUP_PAD,
-                0,
-                f"{counted(len(rest), 'more origin')}",
-                "listed in the evidence",
-                css="origin origin-more",
-            )
+            Frame(x, 0, right - x + GROUP_PAD, 0, label, reason, css="origin origin-more")
         )
         x = right + GROUP_PAD + GROUP_GAP
-    # Wide enough for the claim's label, whatever the number of origins.
-    claim_width = max(NODE_WIDTH * 2, len(claim_label) * BOLD_CHAR_WIDTH + 24)
-    groups_width = x - GROUP_GAP + GROUP_PAD
-    width = max(groups_width, claim_width + 2 * GROUP_PAD)
+    return _assemble(claim_node, nodes, links, frames, groups_width=x - GROUP_GAP + GROUP_PAD)
+
+
+def _claim_node(claim):
+    """The claim's node, wide enough for its label whatever the number of origins."""
+    label = _short(claim.statement, CLAIM_CHARS)
+    return Node(
+        ROW_CLAIM,
+        label,
+        f"{claim.get_status_display()} · grade {claim.grade}",
+        title=claim.statement,
+        css=f"claim status-{claim.status}",
+        width=max(NODE_WIDTH * 2, len(label) * BOLD_CHAR_WIDTH + 24),
+    )
+
+
+def _slot_centre(left, slot):
+    """The centre of the `slot`th passage of the origin whose frame's content starts at `left`."""
+    return left + slot * (NODE_WIDTH + H_GAP) + NODE_WIDTH / 2
+
+
+def _lay_out_group(group, left, claim_node):
+    """One origin's nodes, placed from `left`, its links and its right edge.
+
+    Its drawn passages side by side (relayed ones grouped by agency, then by
+    source and speaker), a "+N more" node for the rest; above them their
+    sources, relaying agencies and speakers, each drawn once.
+    """
+    attributions = sorted(
+        group.attributions,
+        key=lambda a: (group.via.get(a.pk, ""), a.source_id, a.speaker_id or 0, a.start),
+    )
+    sources, agencies, speakers = {}, {}, {}
+    passages = []
+    for slot, attribution in enumerate(attributions):
+        centre = _slot_centre(left, slot)
+        note = group.notes.get(attribution.pk, "")
+        passages.append((attribution, _attribution_node(attribution, note, centre)))
+        source = attribution.source
+        _add_slot(sources, source.pk, centre, _source_node, source)
+        relay = group.via.get(attribution.pk)
+        if relay:
+            _add_slot(agencies, relay, centre, _agency_node, relay, attribution.relayed_via_id)
+        if attribution.speaker_id:
+            _add_slot(speakers, attribution.speaker_id, centre, _speaker_node, attribution.speaker)
+    if group.more:
+        passages.append((None, _more_node(group, _slot_centre(left, len(attributions)))))
+    passage_nodes = [node for _, node in passages]
+    rows = [passage_nodes, *(list(row.values()) for row in (sources, agencies, speakers))]
+    right = left
+    for row_nodes in rows:
+        if row_nodes:
+            right = max(right, _place_row(row_nodes, left))
+    group_nodes = [*sources.values(), *agencies.values(), *speakers.values(), *passage_nodes]
+    links = _group_links(passages, group.via, sources, agencies, speakers, claim_node)
+    return group_nodes, links, right
+
+
+def _add_slot(nodes, key, centre, build, *args):
+    """Put `centre` under the node `nodes[key]`, built by build(*args) the first time."""
+    node = nodes.get(key)
+    if node is None:
+        node = nodes[key] = build(*args)
+    node.slots.append(centre)
+
+
+def _attribution_node(attribution, note, centre):
+    """A passage's node; `note` says why the engine did not count it ("" when it did)."""
+    speculative = bool(note)
+    return Node(
+        ROW_ATTRIBUTION,
+        f"{attribution.get_kind_display()}",
+        f"{attribution.get_stance_display()}" + (" · speculative" if speculative else ""),
+        title=f"“{attribution.quote}”" + (f" — not counted: {note}" if note else ""),
+        css=f"attribution stance-{attribution.stance}" + (" speculative" if speculative else ""),
+        href=f"#e{attribution.pk}",
+        slots=[centre],
+    )
+
+
+def _source_node(source):
+    outlet = source.outlet.name if source.outlet else "no known outlet"
+    return Node(
+        ROW_SOURCE,
+        _short(source.title or f"Source #{source.pk}"),
+        f"{_short(outlet, 18)} · {source.published_display}",
+        title=f"{source.title} — {outlet}, {source.published_display}",
+        css="source",
+        href=reverse("source-detail", args=[source.pk]),
+    )
+
+
+def _agency_node(relay, relayed_via_id):
+    """The agency `relay`: set on the passage (`relayed_via_id`), or named in its paragraph."""
+    return Node(
+        ROW_AGENCY,
+        _short(relay),
+        "relaying agency" if relayed_via_id else "named as source",
+        title=relay,
+        css="agency",
+    )
+
+
+def _speaker_node(speaker):
+    return Node(
+        ROW_SPEAKER,
+        _short(speaker.name),
+        speaker.get_kind_display(),
+        title=f"{speaker.name}, {speaker.role}".rstrip(", "),
+        css="speaker",
+    )
+
+
+def _more_node(group, centre):
+    """The node standing for the passages of `group` not drawn one by one."""
+    return Node(
+        ROW_ATTRIBUTION,
+        f"+{group.more} more",
+        f"{counted(group.count, 'passage')}, {counted(group.sources, 'article')}",
+        title=f"{counted(group.more, 'more passage')} of this origin: see the evidence",
+        css="attribution more",
+        href="#evidence-heading",
+        slots=[centre],
+    )
+
+
+def _rest_node(rest, left):
+    """The one node standing for the origins beyond the first MAX_GROUPS."""
+    return Node(
+        ROW_ATTRIBUTION,
+        f"{counted(len(rest), 'more origin')}",
+        counted(sum(group.count for group in rest), "passage"),
+        title="; ".join(group.label for group in rest[:MAX_GROUPS])
+        + ("; …" if len(rest) > MAX_GROUPS else ""),
+        css="attribution more",
+        href="#evidence-heading",
+        slots=[left + NODE_WIDTH / 2],
+    )
+
+
+def _group_links(passages, via, sources, agencies, speakers, claim_node):
+    """(lower, upper, css) of each arrow of one origin: speaker → agency → source → passage → claim.
+
+    The agency is left out of a passage that came through none.
+    """
+    links = []
+    for attribution, node in passages:
+        if attribution is None:  # the "+N more" node
+            links.append((node, claim_node, "edge"))
+            continue
+        source_node = sources[attribution.source_id]
+        links.append((source_node, node, "edge"))
+        upstream = source_node
+        relay = via.get(attribution.pk)
+        if relay:
+            upstream = agencies[relay]
+            links.append((upstream, source_node, "edge relay"))
+        if attribution.speaker_id:
+            links.append((speakers[attribution.speaker_id], upstream, "edge said"))
+        links.append((node, claim_node, f"edge stance-{attribution.stance}"))
+    return links
+
+
+def _frame_text(group, number):
+    """The label and reason of the frame of `group`, the `number`th origin of its side."""
+    if group.side == "uncounted":
+        return "Not counted: speculative", "left out of the status"
+    side = "Origin" if group.side == "supports" else "Disputing origin"
+    reason = f"collapsed: {group.reason}" if group.reason else ""
+    return f"{side} {number}: {group.label}", reason
+
+
+def _assemble(claim_node, nodes, links, frames, groups_width):
+    """The Chain: the origins (`groups_width` wide) centred under the claim, no empty row."""
+    width = max(groups_width, claim_node.width + 2 * GROUP_PAD)
     # Centre the origins under a claim wider than they are.
     shift = (width - groups_width) / 2
     for item in (*nodes, *frames):
         item.x += shift
     # Close empty rows up so the picture has no gaps.
-    rows = sorted(used_rows)
+    rows = sorted({ROW_CLAIM, ROW_ATTRIBUTION, ROW_SOURCE, *(node.row for node in nodes)})
+    row_y = [TOP + r * (NODE_HEIGHT + ROW_GAP) for r in range(len(rows))]
     for node in nodes:
         node.y = row_y[rows.index(node.row)]
-    claim_node.width = claim_width
     claim_node.x = (width - claim_node.width) / 2
     claim_node.y = row_y[0]
-    bottom = row_y[len(rows) - 1] + NODE_HEIGHT
+    bottom = row_y[-1] + NODE_HEIGHT
     for frame in frames:
         frame.y = row_y[1] - GROUP_PAD
         frame.height = bottom - frame.y + GROUP_PAD + LABEL_HEIGHT
-    # An arrow from each upstream node to the node it feeds, drawn once.
-    # The claim is wide: its incoming arrows spread along its lower edge.
+    return Chain(
+        width=width,
+        height=bottom + GROUP_PAD + LABEL_HEIGHT + 8,
+        nodes=[claim_node, *nodes],
+        edges=_edges(links, claim_node),
+        frames=frames,
+    )
+
+
+def _edges(links, claim_node):
+    """An arrow from each upstream node to the node it feeds, drawn once.
+
+    The claim is wide: its incoming arrows spread along its lower edge.
+    """
     edges = {}
     for lower, upper, css in links:
         upper_x = upper.cx
         if upper is claim_node:
             upper_x = min(max(lower.cx, upper.x + 10), upper.x + upper.width - 10)
         edges[(id(lower), id(upper), css)] = Edge(lower.cx, lower.top, upper_x, upper.bottom, css)
-    return Chain(
-        width=width,
-        height=bottom + GROUP_PAD + LABEL_HEIGHT + 8,
-        nodes=[claim_node, *nodes],
-        edges=list(edges.values()),
-        frames=frames,
-    )
-
-
-def _number(value):
-    """A coordinate as the template language prints it with localisation off."""
-    text = str(value)
-    return text if "e" not in text else localize(value, use_l10n=False)
-
-
-def svg(chain):
-    """The chain as inline SVG markup, every label, title, link and class escaped.
-
-    Built in Python rather than with a template loop: the page draws a
-    hundred-odd nodes and edges, and the template language took a tenth of
-    the claim page's time to print their coordinates. Only numbers (computed
-    here) go in unescaped.
-    """
-    n, e = _number, escape
-    parts = [
-        f'<svg class="chain" xmlns="http://www.w3.org/2000/svg" width="{n(chain.width)}" '
-        f'height="{n(chain.height)}" viewBox="0 0 {n(chain.width)} {n(chain.height)}" '
-        'role="img" aria-labelledby="chain-title chain-desc">'
-        '<title id="chain-title">Provenance chain of this claim</title>'
-        '<desc id="chain-desc">Groups of evidence: '
-        + "; ".join(e(_frame_title(frame)) for frame in chain.frames)
-        + ".</desc>"
-        '<defs><marker id="chain-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'class="chain-arrowhead"/></marker></defs>'
-    ]
-    for frame in chain.frames:
-        x, bottom = n(frame.x), n(frame.bottom)
-        parts.append(
-            f'<g class="chain-frame {e(frame.css)}"><title>{e(_frame_title(frame))}</title>'
-            f'<rect x="{x}" y="{n(frame.y)}" width="{n(frame.width)}" '
-            f'height="{n(frame.height)}" rx="10"/>'
-            f'<text x="{x}" y="{bottom}" dx="10" dy="-19" class="chain-frame-label">'
-            f"{e(frame.short_label)}</text>"
-        )
-        if frame.reason:
-            parts.append(
-                f'<text x="{x}" y="{bottom}" dx="10" dy="-5" class="chain-frame-reason">'
-                f"{e(frame.short_reason)}</text>"
-            )
-        parts.append("</g>")
-    for edge in chain.edges:
-        parts.append(
-            f'<line x1="{n(edge.x1)}" y1="{n(edge.y1)}" x2="{n(edge.x2)}" y2="{n(edge.y2)}" '
-            f'class="{e(edge.css)}" marker-end="url(#chain-arrow)"/>'
-        )
-    for node in chain.nodes:
-        y, cx = n(node.y), n(node.cx)
-        parts.append(
-            f'<g class="chain-node {e(node.css)}">'
-            + (f'<a href="{e(node.href)}">' if node.href else "")
-            + f"<title>{e(node.title)}</title>"
-            f'<rect x="{n(node.x)}" y="{y}" width="{n(node.width)}" '
-            f'height="{n(node.height)}" rx="6"/>'
-            f'<text x="{cx}" y="{y}" dy="18" text-anchor="middle" class="chain-label">'
-            f"{e(node.label)}</text>"
-            f'<text x="{cx}" y="{y}" dy="35" text-anchor="middle" class="chain-sublabel">'
-            f"{e(node.sublabel)}</text>" + ("</a>" if node.href else "") + "</g>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
-
-
-def _frame_title(frame):
-    return frame.label + (f" ({frame.reason})" if frame.reason else "")
+    return list(edges.values())

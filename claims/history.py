@@ -23,7 +23,7 @@ _SKIPPED = {
     "fingerprint",
     "published_on",
 }
-# The engine's derived fields: claims.status stores them with a plain UPDATE that
+# The engine's derived fields: claims.engine stores them with a plain UPDATE that
 # writes no history record, so the next record's diff would pin the engine's
 # change on whoever saved next. The page shows the current values instead.
 _DERIVED = {"status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"}

@@ -15,7 +15,7 @@ the quotes of its live attributions (removed and orphaned ones are left out):
   outlet kinds, creation time and merged state (database triggers, migration
   0015): a search that nothing but those narrows is counted and paged from
   the documents alone, in one statement (`search_documents`,
-  ClaimSearchDocumentQuerySet.counted_and_paged, web.filters.ClaimFilter.
+  ClaimSearchDocumentQuerySet.counted_and_paged, claims.filters.ClaimFilter.
   documents); with other filters, the facets hash-join the matched documents
   to an index-only scan of claim_search_facets_idx (migration 0012).
 - SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
@@ -26,15 +26,17 @@ the quotes of its live attributions (removed and orphaned ones are left out):
 
 Both annotate `search_rank`, higher for better matches: claims whose statement
 matches first, by how well it matches, then those matched only in their quotes
-(rank 0). The "relevance" sort (web.filters.SORTS) orders by it, then newest
+(rank 0). The "relevance" sort (claims.filters.SORTS) orders by it, then newest
 first. Both tables are created by migration claims/0003_claimsearchdocument.
 
 `refresh(claim_ids)` rebuilds the documents of those claims in one statement,
 on either database. It must run in the same transaction as the change to a
-claim's statement or attributions: claims.status.recompute calls it for every
-claim it recomputes (so every attribution added, edited or deleted, and every
-deferred() bulk block), and claims.signals calls it when a claim is saved.
-`rebuild_all()` rebuilds every document, after bulk loads that bypass models.
+claim's statement or live quotes: claims.derived.Refresh runs it once per
+batch for the claims the batch's writes touched (claims.derived lists what
+keeps each derived field). `rebuild_all()` rebuilds every document, after
+bulk loads that bypass the write functions, and `manage.py check_derived
+--fix` after drift. This module reads no model: the FTS5 lookup (Fts5Match)
+is registered on ClaimFullText by claims.models.
 """
 
 import json
@@ -44,39 +46,61 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, FloatField, Func, Lookup, Value
 
-from claims.models import ClaimFullText
-
 SEARCH_CONFIG = "english"
 # More words than this are ignored on SQLite (each adds a term to the FTS5 query).
 MAX_TERMS = 16
 
-# The statement of a claim and all its quotes, upserted into its search document.
-_PG_UPSERT = """
-INSERT INTO claims_claimsearchdocument (claim_id, statement_vector, quotes_vector)
-SELECT c.id,
-       setweight(to_tsvector(%(config)s::regconfig, c.statement), 'A'),
+# What each claim's search document holds: its statement and its live quotes (by
+# attribution id). `refresh` upserts these rows; `drifted` compares them.
+_PG_DOCUMENTS = """
+SELECT c.id AS claim_id,
+       setweight(to_tsvector(%(config)s::regconfig, c.statement), 'A') AS statement_vector,
        setweight(to_tsvector(%(config)s::regconfig,
                              coalesce(string_agg(a.quote, ' ' ORDER BY a.id), '')), 'B')
+           AS quotes_vector
 FROM claims_claim c
 LEFT JOIN claims_attribution a
        ON a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
 {where}
 GROUP BY c.id
-ON CONFLICT (claim_id) DO UPDATE
-SET statement_vector = EXCLUDED.statement_vector, quotes_vector = EXCLUDED.quotes_vector
 """
+_PG_UPSERT = (
+    "INSERT INTO claims_claimsearchdocument (claim_id, statement_vector, quotes_vector) "
+    + _PG_DOCUMENTS
+    + "ON CONFLICT (claim_id) DO UPDATE SET statement_vector = EXCLUDED.statement_vector, "
+    "quotes_vector = EXCLUDED.quotes_vector"
+)
 _PG_WHERE = "WHERE c.id = ANY(%(ids)s)"
+_PG_DRIFTED = (
+    "SELECT e.claim_id FROM ("  # noqa: S608 (no input is interpolated)
+    + _PG_DOCUMENTS.format(where="")
+    + ") AS e LEFT JOIN claims_claimsearchdocument d ON d.claim_id = e.claim_id "
+    "WHERE d.claim_id IS NULL OR d.statement_vector IS DISTINCT FROM e.statement_vector "
+    "OR d.quotes_vector IS DISTINCT FROM e.quotes_vector ORDER BY e.claim_id"
+)
 
-_SQLITE_UPSERT = """
-INSERT OR REPLACE INTO claims_claim_fts (rowid, statement, quotes)
-SELECT c.id, c.statement, coalesce(group_concat(a.quote, ' '), '')
+# The quotes in attribution order: group_concat keeps the order of the rows it reads.
+_SQLITE_DOCUMENTS = """
+SELECT c.id AS claim_id, c.statement AS statement,
+       coalesce((SELECT group_concat(q.quote, ' ') FROM (
+           SELECT a.quote FROM claims_attribution a
+           WHERE a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
+           ORDER BY a.id) AS q), '') AS quotes
 FROM claims_claim c
-LEFT JOIN claims_attribution a
-       ON a.claim_id = c.id AND a.deleted_at IS NULL AND a.orphaned_at IS NULL
 {where}
-GROUP BY c.id
 """
+_SQLITE_UPSERT = "INSERT OR REPLACE INTO claims_claim_fts (rowid, statement, quotes) " + (
+    _SQLITE_DOCUMENTS
+)
 _SQLITE_WHERE = "WHERE c.id IN (SELECT value FROM json_each(%s))"
+_SQLITE_DRIFTED = (
+    "SELECT e.claim_id FROM ("  # noqa: S608 (no input is interpolated)
+    + _SQLITE_DOCUMENTS.format(where="")
+    + ") AS e LEFT JOIN claims_claim_fts f ON f.rowid = e.claim_id "
+    "WHERE f.rowid IS NULL OR f.statement IS NOT e.statement OR f.quotes IS NOT e.quotes "
+    "UNION SELECT rowid FROM claims_claim_fts WHERE rowid NOT IN (SELECT id FROM claims_claim) "
+    "ORDER BY 1"
+)
 
 
 class Fts5Match(Lookup):
@@ -88,9 +112,6 @@ class Fts5Match(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
-
-
-ClaimFullText._meta.get_field("document").register_lookup(Fts5Match)
 
 
 class Document(Func):
@@ -189,3 +210,14 @@ def rebuild_all(using=DEFAULT_DB_ALIAS):
         else:
             cursor.execute("DELETE FROM claims_claim_fts")
             cursor.execute(_SQLITE_UPSERT.format(where=""))
+
+
+def drifted(using=DEFAULT_DB_ALIAS):
+    """The ids of the claims whose stored search document differs from what refresh()
+    would write (missing, stale, or left over from a deleted claim), ascending."""
+    with connections[using].cursor() as cursor:
+        if _vendor(using) == "postgresql":
+            cursor.execute(_PG_DRIFTED, {"config": SEARCH_CONFIG})
+        else:
+            cursor.execute(_SQLITE_DRIFTED)
+        return [row[0] for row in cursor.fetchall()]

@@ -5,12 +5,13 @@ import codecs
 from django import forms
 from django.conf import settings
 
-from intake.importer import FORMAT_CHOICES, Format, parse_bytes
+from intake.importer.articles import FORMAT_CHOICES, Format
+from intake.importer.formats import parse_bytes
 from sources.models import Outlet, Source
 
 
 class CorrectTextForm(forms.Form):
-    """An admin's correction of an article's stored text (Source.correct_text)."""
+    """An admin's correction of an article's stored text (intake.actions.correct_source_text)."""
 
     body = forms.CharField(
         label="Corrected text",
@@ -28,7 +29,7 @@ class CorrectTextForm(forms.Form):
     )
 
 
-# Importing in the admin (issue 6) -----------------------------------------
+# Importing in the admin ---------------------------------------------------
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -164,7 +165,7 @@ class PreviewArticleForm(forms.Form):
         return _resolve_outlet(self.cleaned_data.get("outlet", ""))
 
     def correction(self):
-        """The fields to apply to the parsed article (intake.importer.apply_correction)."""
+        """The fields to apply to the parsed article (intake.importer.run.apply_correction)."""
         data = self.cleaned_data
         outlet = data.get("outlet")
         return {
@@ -185,7 +186,7 @@ PreviewFormSet = forms.formset_factory(PreviewArticleForm, extra=0)
 class EncodingChoiceForm(forms.Form):
     """An admin's choice of encoding for one uploaded file, after an unsure guess.
 
-    The file is read again with that encoding (intake.importer.detect_encoding);
+    The file is read again with that encoding (intake.importer.files.detect_encoding);
     any text encoding Python knows is accepted, the preview offers the
     detector's candidates.
     """

@@ -3,7 +3,7 @@
 `manage.py export_data FILE` writes it; `manage.py import_data FILE` restores
 it into an empty database (one that has been migrated, and may have users, but
 holds no outlets, sources, actors, tags, claims or annotations). Exporting the
-restored database gives the same file, byte for byte: tests/claims/
+restored database gives the same file, byte for byte: tests/interchange/
 test_export_data.py proves it on the demo, test_import_data.py in a new, empty
 database (SQLite or PostgreSQL). It sits next to `dumpdata` and
 `pg_dump`: those copy the tables; this one is readable, independent of
@@ -31,7 +31,7 @@ a restored database lists, explains and exports everything as the original:
                     event dates, tags, verdict, version, merged_into
                     (fingerprint), timestamps, creator, and the stored status,
                     grade, explanation and origin count (restored as stored;
-                    `manage.py recompute_status --check` verifies them)
+                    `manage.py check_derived` verifies them)
     attributions    claim (fingerprint), source (content hash), the quote and
                     its offsets and context, speaker (name), kind, stance,
                     relayed_via (outlet name), who and when, and the removed /
@@ -44,15 +44,27 @@ a restored database lists, explains and exports everything as the original:
 Not included: the change history (django-simple-history; a restore starts a
 new one), source text corrections, the importer's pending suggestions, API
 tokens and sessions. Use pg_dump or dumpdata for a copy of everything.
+
+The restore is a bulk loader, the one write path of "restore a backup": it
+saves the rows in the order above (each save records its history), then
+refreshes the derived state of everything restored once, explicitly, in its
+transaction (claims.derived.Refresh: the engine over every restored claim,
+which fills the fields the file leaves out, such as the origin groups and
+outlet kinds, and every search document), and then writes the stored status,
+grade, explanation, origin count and update times back as exported. The
+derived state that triggers keep (claims.derived.DERIVED) follows the rows.
+Annotations go through interchange.webanno.import_document, the annotation
+import's own write function.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 
-from claims import status
+from claims import derived
 from claims.models import (
     Actor,
     ActorAlias,
@@ -109,8 +121,43 @@ def _name(user):
 
 def export_data():
     """The whole database in the backup format, as a dict ready for json.dump."""
-    User = get_user_model()
-    users = [
+    batches = list(ImportBatch.objects.select_related("created_by").order_by("pk"))
+    claim_rows = list(
+        Claim.objects.select_related("created_by", "merged_into")
+        .prefetch_related("tags")
+        .order_by("pk")
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "users": export_users(),
+        "owner_groups": [
+            {"name": group.name, "notes": group.notes}
+            for group in OwnerGroup.objects.order_by("pk")
+        ],
+        "outlets": export_outlets(),
+        "import_batches": [export_batch(batch) for batch in batches],
+        "actors": export_actors(),
+        "tags": [{"name": tag.name, "slug": tag.slug} for tag in Tag.objects.order_by("pk")],
+        "sources": export_sources({batch.pk: i for i, batch in enumerate(batches)}),
+        "claims": [export_claim(claim) for claim in claim_rows],
+        "attributions": export_attributions(),
+        "reviews": [
+            {
+                "claim": review.claim.fingerprint,
+                "reviewer": _name(review.reviewer),
+                "verdict": review.verdict,
+                "rationale": review.rationale,
+                "created_at": _time(review.created_at),
+            }
+            for review in Review.objects.select_related("claim", "reviewer").order_by("pk")
+        ],
+        "annotations": _annotation_collections(claim_rows),
+    }
+
+
+def export_users():
+    return [
         {
             "username": user.get_username(),
             "first_name": user.first_name,
@@ -121,12 +168,12 @@ def export_data():
             "is_superuser": user.is_superuser,
             "groups": sorted(group.name for group in user.groups.all()),
         }
-        for user in User.objects.prefetch_related("groups").order_by("username")
+        for user in get_user_model().objects.prefetch_related("groups").order_by("username")
     ]
-    owner_groups = [
-        {"name": group.name, "notes": group.notes} for group in OwnerGroup.objects.order_by("pk")
-    ]
-    outlets = [
+
+
+def export_outlets():
+    return [
         {
             "name": outlet.name,
             "aliases": sorted(alias.name for alias in outlet.aliases.all()),
@@ -142,22 +189,23 @@ def export_data():
         .prefetch_related("aliases")
         .order_by("pk")
     ]
-    batches = list(ImportBatch.objects.select_related("created_by").order_by("pk"))
-    batch_index = {batch.pk: i for i, batch in enumerate(batches)}
-    import_batches = [
-        {
-            "created_by": _name(batch.created_by),
-            "created_at": _time(batch.created_at),
-            "via": batch.via,
-            "files": batch.files,
-            "imported_count": batch.imported_count,
-            "duplicate_count": batch.duplicate_count,
-            "failed_count": batch.failed_count,
-            "errors": batch.errors,
-        }
-        for batch in batches
-    ]
-    actors = [
+
+
+def export_batch(batch):
+    return {
+        "created_by": _name(batch.created_by),
+        "created_at": _time(batch.created_at),
+        "via": batch.via,
+        "files": batch.files,
+        "imported_count": batch.imported_count,
+        "duplicate_count": batch.duplicate_count,
+        "failed_count": batch.failed_count,
+        "errors": batch.errors,
+    }
+
+
+def export_actors():
+    return [
         {
             "name": actor.name,
             "aliases": sorted(alias.name for alias in actor.aliases.all()),
@@ -167,8 +215,11 @@ def export_data():
         }
         for actor in Actor.objects.prefetch_related("aliases").order_by("pk")
     ]
-    tags = [{"name": tag.name, "slug": tag.slug} for tag in Tag.objects.order_by("pk")]
-    sources = [
+
+
+def export_sources(batch_index):
+    """Every source; `batch_index` maps an import batch id to its position in the file."""
+    return [
         {
             "content_hash": source.content_hash,
             "title": source.title,
@@ -200,99 +251,63 @@ def export_data():
         .prefetch_related("relay_links__outlet")
         .order_by("pk")
     ]
-    claim_rows = list(
-        Claim.objects.select_related("created_by", "merged_into")
-        .prefetch_related("tags")
-        .order_by("pk")
-    )
-    claims = [
-        {
-            "fingerprint": claim.fingerprint,
-            "statement": claim.statement,
-            "event_start": _time(claim.event_start),
-            "event_end": _time(claim.event_end),
-            "tags": sorted(tag.name for tag in claim.tags.all()),
-            "status": claim.status,
-            "grade": claim.grade,
-            "explanation": claim.explanation,
-            "origin_count": claim.origin_count,
-            "verdict": claim.verdict,
-            "version": claim.version,
-            "merged_into": claim.merged_into.fingerprint if claim.merged_into_id else None,
-            "merged_at": _time(claim.merged_at),
-            "created_by": _name(claim.created_by),
-            "created_at": _time(claim.created_at),
-            "updated_at": _time(claim.updated_at),
-        }
-        for claim in claim_rows
-    ]
-    attributions = [
-        {
-            "claim": row["claim__fingerprint"],
-            "source": row["source__content_hash"],
-            "quote": row["quote"],
-            "start": row["start"],
-            "end": row["end"],
-            "prefix": row["prefix"],
-            "suffix": row["suffix"],
-            "speaker": row["speaker__name"],
-            "kind": row["kind"],
-            "stance": row["stance"],
-            "relayed_via": row["relayed_via__name"],
-            "created_by": row["created_by__username"],
-            "created_at": _time(row["created_at"]),
-            "updated_at": _time(row["updated_at"]),
-            "deleted_at": _time(row["deleted_at"]),
-            "deleted_by": row["deleted_by__username"],
-            "orphaned_at": _time(row["orphaned_at"]),
-            "orphan_reason": row["orphan_reason"],
-        }
-        for row in Attribution.objects.values(
-            "claim__fingerprint",
-            "source__content_hash",
-            "quote",
-            "start",
-            "end",
-            "prefix",
-            "suffix",
-            "speaker__name",
-            "kind",
-            "stance",
-            "relayed_via__name",
-            "created_by__username",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-            "deleted_by__username",
-            "orphaned_at",
-            "orphan_reason",
-        ).order_by("pk")
-    ]
-    reviews = [
-        {
-            "claim": review.claim.fingerprint,
-            "reviewer": _name(review.reviewer),
-            "verdict": review.verdict,
-            "rationale": review.rationale,
-            "created_at": _time(review.created_at),
-        }
-        for review in Review.objects.select_related("claim", "reviewer").order_by("pk")
-    ]
+
+
+def export_claim(claim):
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "users": users,
-        "owner_groups": owner_groups,
-        "outlets": outlets,
-        "import_batches": import_batches,
-        "actors": actors,
-        "tags": tags,
-        "sources": sources,
-        "claims": claims,
-        "attributions": attributions,
-        "reviews": reviews,
-        "annotations": _annotation_collections(claim_rows),
+        "fingerprint": claim.fingerprint,
+        "statement": claim.statement,
+        "event_start": _time(claim.event_start),
+        "event_end": _time(claim.event_end),
+        "tags": sorted(tag.name for tag in claim.tags.all()),
+        "status": claim.status,
+        "grade": claim.grade,
+        "explanation": claim.explanation,
+        "origin_count": claim.origin_count,
+        "verdict": claim.verdict,
+        "version": claim.version,
+        "merged_into": claim.merged_into.fingerprint if claim.merged_into_id else None,
+        "merged_at": _time(claim.merged_at),
+        "created_by": _name(claim.created_by),
+        "created_at": _time(claim.created_at),
+        "updated_at": _time(claim.updated_at),
     }
+
+
+# An attribution's fields in the file: (key, the values() lookup it is read from).
+ATTRIBUTION_FIELDS = (
+    ("claim", "claim__fingerprint"),
+    ("source", "source__content_hash"),
+    ("quote", "quote"),
+    ("start", "start"),
+    ("end", "end"),
+    ("prefix", "prefix"),
+    ("suffix", "suffix"),
+    ("speaker", "speaker__name"),
+    ("kind", "kind"),
+    ("stance", "stance"),
+    ("relayed_via", "relayed_via__name"),
+    ("created_by", "created_by__username"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("deleted_at", "deleted_at"),
+    ("deleted_by", "deleted_by__username"),
+    ("orphaned_at", "orphaned_at"),
+    ("orphan_reason", "orphan_reason"),
+)
+ATTRIBUTION_TIMES = {"created_at", "updated_at", "deleted_at", "orphaned_at"}
+
+
+def export_attributions():
+    """Every attribution, removed and orphaned ones too (one query)."""
+    rows = Attribution.objects.values(*(lookup for _, lookup in ATTRIBUTION_FIELDS))
+    return [
+        {
+            key: _time(row[lookup]) if key in ATTRIBUTION_TIMES else row[lookup]
+            for key, lookup in ATTRIBUTION_FIELDS
+        }
+        for row in rows.order_by("pk")
+    ]
 
 
 def refuse_nul(data):
@@ -376,24 +391,21 @@ def import_data(data):
             counts = _Restore(data).run()
     except BackupError:
         raise
+    except (ValidationError, DatabaseError) as error:
+        raise BackupError(
+            f"The database refused the backup ({error}); nothing was written."
+        ) from error
     except (KeyError, TypeError, ValueError, AttributeError, LookupError) as error:
         raise BackupError(
             f"The backup is malformed or inconsistent ({type(error).__name__}: {error}); "
             "nothing was written."
         ) from error
-    except Exception as error:
-        from django.core.exceptions import ValidationError
-        from django.db import DatabaseError
-
-        if isinstance(error, ValidationError | DatabaseError):
-            raise BackupError(
-                f"The database refused the backup ({error}); nothing was written."
-            ) from error
-        raise
     return counts
 
 
 class _Restore:
+    """One restore: the rows made so far, looked up by their identity in the file."""
+
     def __init__(self, data):
         self.data = data
         self.users = {}
@@ -404,11 +416,41 @@ class _Restore:
     def run(self):
         data = self.data
         self.restore_users(data["users"])
-        groups = {}
-        for row in data["owner_groups"]:
-            groups[row["name"]] = OwnerGroup.objects.create(name=row["name"], notes=row["notes"])
+        outlets = self.restore_outlets(data["owner_groups"], data["outlets"])
+        batches = self.restore_batches(data["import_batches"])
+        actors = self.restore_actors(data["actors"])
+        tags = {
+            row["name"]: Tag.objects.create(name=row["name"], slug=row["slug"])
+            for row in data["tags"]
+        }
+        sources = self.restore_sources(data["sources"], outlets, batches)
+        claims = self.restore_claims(data["claims"], tags)
+        self.restore_attributions(data["attributions"], claims, sources, actors, outlets)
+        # Every restored claim's derived state, once; then the stored values over it.
+        claim_ids = [claim.pk for claim in claims.values()]
+        derived.Refresh().add_evidence(claim_ids).run()
+        self.restore_derived(data["claims"], claims)
+        self.restore_reviews(data["reviews"], claims)
+        notes = self.restore_annotations(data["annotations"])
+        return {
+            "users": len(data["users"]),
+            "outlets": len(outlets),
+            "actors": len(actors),
+            "sources": len(sources),
+            "claims": len(claims),
+            "attributions": len(data["attributions"]),
+            "reviews": len(data["reviews"]),
+            "annotations": notes,
+        }
+
+    def restore_outlets(self, group_rows, rows):
+        """The owner groups, then the outlets with their aliases: {outlet name: Outlet}."""
+        groups = {
+            row["name"]: OwnerGroup.objects.create(name=row["name"], notes=row["notes"])
+            for row in group_rows
+        }
         outlets = {}
-        for row in data["outlets"]:
+        for row in rows:
             outlet = Outlet.objects.create(
                 name=row["name"],
                 domain=row["domain"],
@@ -422,7 +464,11 @@ class _Restore:
             for alias in row["aliases"]:
                 OutletAlias.objects.create(outlet=outlet, name=alias)
             outlets[outlet.name] = outlet
-        batches = [
+        return outlets
+
+    def restore_batches(self, rows):
+        """The import batches, in file order (sources refer to them by position)."""
+        return [
             ImportBatch.objects.create(
                 created_by=self.user(row["created_by"]),
                 created_at=_parse_time(row["created_at"]),
@@ -433,10 +479,12 @@ class _Restore:
                 failed_count=row["failed_count"],
                 errors=row["errors"],
             )
-            for row in data["import_batches"]
+            for row in rows
         ]
+
+    def restore_actors(self, rows):
         actors = {}
-        for row in data["actors"]:
+        for row in rows:
             actor = Actor(
                 name=row["name"], kind=row["kind"], role=row["role"], country=row["country"]
             )
@@ -445,18 +493,10 @@ class _Restore:
             for alias in row["aliases"]:
                 ActorAlias.objects.create(actor=actor, name=alias)
             actors[actor.name] = actor
-        tags = {
-            row["name"]: Tag.objects.create(name=row["name"], slug=row["slug"])
-            for row in data["tags"]
-        }
-        # The statuses are restored as stored (below); the engine's work is deferred
-        # to the end of the block and then overwritten.
-        with status.deferred():
-            sources = self.restore_sources(data["sources"], outlets, batches)
-            claims = self.restore_claims(data["claims"], tags)
-            self.restore_attributions(data["attributions"], claims, sources, actors, outlets)
-        self.restore_derived(data["claims"], claims)
-        for row in data["reviews"]:
+        return actors
+
+    def restore_reviews(self, rows, claims):
+        for row in rows:
             Review.objects.create(
                 claim=claims[row["claim"]],
                 reviewer=self.user(row["reviewer"]),
@@ -464,23 +504,17 @@ class _Restore:
                 rationale=row["rationale"],
                 created_at=_parse_time(row["created_at"]),
             )
+
+    def restore_annotations(self, documents):
+        """Each W3C collection through the annotation import; returns the notes created."""
         notes = 0
-        for document in data["annotations"]:
+        for document in documents:
             try:
                 report = webanno.import_document(document)
             except webanno.WebAnnotationError as error:
                 raise BackupError(f"Annotations {document.get('id')}: {error}") from error
             notes += report.created
-        return {
-            "users": len(data["users"]),
-            "outlets": len(outlets),
-            "actors": len(actors),
-            "sources": len(sources),
-            "claims": len(claims),
-            "attributions": len(data["attributions"]),
-            "reviews": len(data["reviews"]),
-            "annotations": notes,
-        }
+        return notes
 
     def restore_users(self, rows):
         User = get_user_model()

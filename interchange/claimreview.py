@@ -1,7 +1,7 @@
 """schema.org ClaimReview (JSON-LD) for a claim with a verdict.
 
 Google and other fact-check readers pick these up from the claim page (a
-<script type="application/ld+json"> block, script_tag) and from
+<script type="application/ld+json"> block, embedded_json) and from
 /api/claims/<id>/claimreview. The shape (https://schema.org/ClaimReview,
 Google's "Fact check" structured data):
 
@@ -193,11 +193,12 @@ def for_claim(claim, absolute_url):
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def script_tag(data):
-    """`data` as a <script type="application/ld+json"> element, safe to embed in a page.
+def embedded_json(data):
+    """`data` as JSON text safe inside a <script type="application/ld+json"> element
+    (the claim page's template holds the element).
 
     The JSON is escaped as django's json_script filter does ("</script>" in a
     claim cannot close the element); a CSP allows it, since it is data, not code.
     """
     text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+    return mark_safe(text)  # noqa: S308 (no <, > or & left: it cannot leave the element)

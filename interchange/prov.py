@@ -81,7 +81,58 @@ def load_chain(claim):
     return attributions, relays, origin_groups(claim)
 
 
+def claim_attributes(claim):
+    """The claim entity: its statement, stored status, grade, origin count and dates."""
+    attributes = {
+        "prov:type": _qualified("provenance:ClaimStatement"),
+        "prov:value": claim.statement,
+        "provenance:status": claim.status,
+        "provenance:grade": claim.grade,
+        "provenance:originCount": claim.origin_count,
+    }
+    if claim.verdict:
+        attributes["provenance:verdict"] = claim.verdict
+    if claim.event_start:
+        attributes["provenance:eventStart"] = _date(claim.event_start)
+    if claim.event_end:
+        attributes["provenance:eventEnd"] = _date(claim.event_end)
+    return attributes
+
+
+def article_attributes(source):
+    attributes = {
+        "prov:type": _qualified("provenance:Article"),
+        "prov:label": source.title or str(source),
+    }
+    if source.url:
+        attributes["prov:location"] = source.url
+    if source.published_on:
+        attributes["provenance:published"] = _date(source.published_on)
+    return attributes
+
+
+def quote_attributes(attribution):
+    return {
+        "prov:type": _qualified("provenance:Quote"),
+        "prov:value": attribution.quote,
+        "provenance:kind": attribution.kind,
+        "provenance:stance": attribution.stance,
+        "provenance:start": attribution.start,
+        "provenance:end": attribution.end,
+    }
+
+
+def speaker_attributes(actor):
+    kind = "prov:Organization" if actor.kind in ORGANISATION_KINDS else "prov:Person"
+    attributes = {"prov:type": _qualified(kind), "prov:label": actor.name}
+    if actor.role:
+        attributes["provenance:role"] = actor.role
+    return attributes
+
+
 class _Document:
+    """PROV-JSON being built: records keyed by kind; relations numbered as added."""
+
     def __init__(self):
         self.data = {"prefix": dict(PREFIXES)}
         self._counter = 0
@@ -93,130 +144,131 @@ class _Document:
         self._counter += 1
         self.data.setdefault(kind, {})[f"_:{kind}{self._counter}"] = attributes
 
+    def outlet_agent(self, outlet_id, name):
+        identifier = f"outlet:{outlet_id}"
+        self.add(
+            "agent", identifier, {"prov:type": _qualified("prov:Organization"), "prov:label": name}
+        )
+        return identifier
 
-def _outlet_agent(doc, outlet_id, name):
-    identifier = f"outlet:{outlet_id}"
-    doc.add("agent", identifier, {"prov:type": _qualified("prov:Organization"), "prov:label": name})
-    return identifier
+
+class _ChainDocument(_Document):
+    """One claim's chain: the claim, then each attribution's article, quote, speaker and relay.
+
+    `groups` are the claim's stored origin groups: an attribution in a counted group
+    is an origin (prov:PrimarySource), on its article or, when a relaying agency is the
+    counted origin, on the agency's report.
+    """
+
+    def __init__(self, claim, relays, groups):
+        super().__init__()
+        self.claim = claim
+        self.claim_id = f"claim:{claim.fingerprint}"
+        self.counted = {
+            pk for group in groups if group.side != "uncounted" for pk in group.ids
+        }  # the attribution ids the engine counts as origins
+        self.via = {pk: name for group in groups for pk, name in group.via.items()}
+        self.relay_ids = {(row[0], row[2]): row[1] for row in relays}  # (source, name) -> id
+        self.add("entity", self.claim_id, claim_attributes(claim))
+
+    def add_evidence(self, attribution):
+        source_id = self.add_article(attribution.source)
+        quote_id = self.add_quote(attribution)
+        if attribution.speaker_id:
+            actor_id = f"actor:{attribution.speaker.pk}"
+            self.add("agent", actor_id, speaker_attributes(attribution.speaker))
+            self.relate("wasAttributedTo", {"prov:entity": quote_id, "prov:agent": actor_id})
+        self.relate(
+            "wasDerivedFrom",
+            {
+                "prov:generatedEntity": self.claim_id,
+                "prov:usedEntity": quote_id,
+                "provenance:stance": attribution.stance,
+            },
+        )
+        relay_outlet = self.relay_outlet(attribution)
+        self.relate(
+            "wasDerivedFrom", self.quote_derivation(attribution, quote_id, source_id, relay_outlet)
+        )
+        if relay_outlet is not None:
+            self.add_report(attribution, source_id, relay_outlet)
+
+    def add_article(self, source):
+        source_id = f"source:{source.content_hash}"
+        self.add("entity", source_id, article_attributes(source))
+        if source.outlet_id:
+            outlet_id = self.outlet_agent(source.outlet_id, source.outlet.name)
+            self.relate("wasAttributedTo", {"prov:entity": source_id, "prov:agent": outlet_id})
+        return source_id
+
+    def add_quote(self, attribution):
+        quote_id = "attribution:" + webanno.attribution_iri(
+            self.claim.fingerprint,
+            attribution.source.content_hash,
+            attribution.start,
+            attribution.end,
+        ).removeprefix(PREFIXES["attribution"])
+        self.add("entity", quote_id, quote_attributes(attribution))
+        return quote_id
+
+    def relay_outlet(self, attribution):
+        """The id of the relaying agency the engine names for `attribution`, or None."""
+        relayed_name = self.via.get(attribution.pk)
+        if relayed_name is None:
+            return None
+        if attribution.relayed_via_id and attribution.relayed_via.name == relayed_name:
+            return attribution.relayed_via_id
+        return self.relay_ids.get((attribution.source.pk, relayed_name))
+
+    def quote_derivation(self, attribution, quote_id, source_id, relay_outlet):
+        types = []
+        if attribution.kind == Attribution.Kind.DIRECT_QUOTE:
+            types.append(_qualified(QUOTATION))
+        if attribution.pk in self.counted and relay_outlet is None:
+            types.append(_qualified(PRIMARY_SOURCE))
+        derivation = {"prov:generatedEntity": quote_id, "prov:usedEntity": source_id}
+        if types:
+            derivation["prov:type"] = types[0] if len(types) == 1 else types
+        return derivation
+
+    def add_report(self, attribution, source_id, relay_outlet):
+        """The agency's report the article passed on, attributed to the agency."""
+        source = attribution.source
+        relayed_name = self.via[attribution.pk]
+        agency_id = self.outlet_agent(relay_outlet, relayed_name)
+        report_id = f"report:{relay_outlet}-{source.content_hash}"
+        self.add(
+            "entity",
+            report_id,
+            {
+                "prov:type": _qualified("provenance:AgencyReport"),
+                "prov:label": f"{relayed_name}, as relayed in “{source.title or source}”",
+            },
+        )
+        self.relate("wasAttributedTo", {"prov:entity": report_id, "prov:agent": agency_id})
+        relay_derivation = {"prov:generatedEntity": source_id, "prov:usedEntity": report_id}
+        if attribution.pk in self.counted:
+            relay_derivation["prov:type"] = _qualified(PRIMARY_SOURCE)
+        self.relate("wasDerivedFrom", relay_derivation)
+        if source.outlet_id and source.outlet_id != relay_outlet:
+            self.relate(
+                "actedOnBehalfOf",
+                {"prov:delegate": f"outlet:{source.outlet_id}", "prov:responsible": agency_id},
+            )
+
+    def finish(self):
+        for kind in ("wasAttributedTo", "wasDerivedFrom", "actedOnBehalfOf"):
+            if kind in self.data:
+                self.data[kind] = _unique(self.data[kind])
+        return self.data
 
 
 def document(claim, attributions, relays, groups):
     """The PROV-JSON document (a dict) of `claim`'s chain, from load_chain()'s results."""
-    doc = _Document()
-    claim_id = f"claim:{claim.fingerprint}"
-    claim_attributes = {
-        "prov:type": _qualified("provenance:ClaimStatement"),
-        "prov:value": claim.statement,
-        "provenance:status": claim.status,
-        "provenance:grade": claim.grade,
-        "provenance:originCount": claim.origin_count,
-    }
-    if claim.verdict:
-        claim_attributes["provenance:verdict"] = claim.verdict
-    if claim.event_start:
-        claim_attributes["provenance:eventStart"] = _date(claim.event_start)
-    if claim.event_end:
-        claim_attributes["provenance:eventEnd"] = _date(claim.event_end)
-    doc.add("entity", claim_id, claim_attributes)
-
-    counted = {}  # attribution id -> origin label, for the counted ones
-    for group in groups:
-        if group.side != "uncounted":
-            for pk in group.ids:
-                counted[pk] = group.label
-    via = {pk: name for group in groups for pk, name in group.via.items()}
-    relay_ids = {(row[0], row[2]): row[1] for row in relays}  # (source, outlet name) -> id
-
+    doc = _ChainDocument(claim, relays, groups)
     for attribution in attributions:
-        source = attribution.source
-        source_id = f"source:{source.content_hash}"
-        source_attributes = {
-            "prov:type": _qualified("provenance:Article"),
-            "prov:label": source.title or str(source),
-        }
-        if source.url:
-            source_attributes["prov:location"] = source.url
-        if source.published_on:
-            source_attributes["provenance:published"] = _date(source.published_on)
-        doc.add("entity", source_id, source_attributes)
-        if source.outlet_id:
-            outlet_id = _outlet_agent(doc, source.outlet_id, source.outlet.name)
-            doc.relate("wasAttributedTo", {"prov:entity": source_id, "prov:agent": outlet_id})
-
-        quote_id = "attribution:" + webanno.attribution_iri(
-            claim.fingerprint, source.content_hash, attribution.start, attribution.end
-        ).removeprefix(PREFIXES["attribution"])
-        doc.add(
-            "entity",
-            quote_id,
-            {
-                "prov:type": _qualified("provenance:Quote"),
-                "prov:value": attribution.quote,
-                "provenance:kind": attribution.kind,
-                "provenance:stance": attribution.stance,
-                "provenance:start": attribution.start,
-                "provenance:end": attribution.end,
-            },
-        )
-        if attribution.speaker_id:
-            actor = attribution.speaker
-            kind = "prov:Organization" if actor.kind in ORGANISATION_KINDS else "prov:Person"
-            actor_id = f"actor:{actor.pk}"
-            actor_attributes = {"prov:type": _qualified(kind), "prov:label": actor.name}
-            if actor.role:
-                actor_attributes["provenance:role"] = actor.role
-            doc.add("agent", actor_id, actor_attributes)
-            doc.relate("wasAttributedTo", {"prov:entity": quote_id, "prov:agent": actor_id})
-
-        derivation = {
-            "prov:generatedEntity": claim_id,
-            "prov:usedEntity": quote_id,
-            "provenance:stance": attribution.stance,
-        }
-        doc.relate("wasDerivedFrom", derivation)
-
-        relayed_name = via.get(attribution.pk)
-        relay_outlet = None
-        if relayed_name is not None:
-            if attribution.relayed_via_id and attribution.relayed_via.name == relayed_name:
-                relay_outlet = attribution.relayed_via_id
-            else:
-                relay_outlet = relay_ids.get((source.pk, relayed_name))
-        types = []
-        if attribution.kind == Attribution.Kind.DIRECT_QUOTE:
-            types.append(_qualified(QUOTATION))
-        if attribution.pk in counted and relay_outlet is None:
-            types.append(_qualified(PRIMARY_SOURCE))
-        quote_from = {"prov:generatedEntity": quote_id, "prov:usedEntity": source_id}
-        if types:
-            quote_from["prov:type"] = types[0] if len(types) == 1 else types
-        doc.relate("wasDerivedFrom", quote_from)
-
-        if relay_outlet is not None:
-            agency_id = _outlet_agent(doc, relay_outlet, relayed_name)
-            report_id = f"report:{relay_outlet}-{source.content_hash}"
-            doc.add(
-                "entity",
-                report_id,
-                {
-                    "prov:type": _qualified("provenance:AgencyReport"),
-                    "prov:label": f"{relayed_name}, as relayed in “{source.title or source}”",
-                },
-            )
-            doc.relate("wasAttributedTo", {"prov:entity": report_id, "prov:agent": agency_id})
-            relay_derivation = {"prov:generatedEntity": source_id, "prov:usedEntity": report_id}
-            if attribution.pk in counted:
-                relay_derivation["prov:type"] = _qualified(PRIMARY_SOURCE)
-            doc.relate("wasDerivedFrom", relay_derivation)
-            if source.outlet_id and source.outlet_id != relay_outlet:
-                doc.relate(
-                    "actedOnBehalfOf",
-                    {"prov:delegate": f"outlet:{source.outlet_id}", "prov:responsible": agency_id},
-                )
-    for kind in ("wasAttributedTo", "wasDerivedFrom", "actedOnBehalfOf"):
-        if kind in doc.data:
-            doc.data[kind] = _unique(doc.data[kind])
-    return doc.data
+        doc.add_evidence(attribution)
+    return doc.finish()
 
 
 def _unique(relations):

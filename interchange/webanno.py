@@ -4,7 +4,7 @@ A plain module because the work spans several models (sources, claims,
 attributions, users, annotations). The shapes follow the Web Annotation Data
 Model (https://www.w3.org/TR/annotation-model/); the helpers that build
 targets, selectors, agents and collections are meant for every export of
-anchored things (issue 7 exports attributions with them too).
+anchored things (the attributions' export below uses them too).
 
 Identifiers are stable across databases, so that a file exported here imports
 into another database that holds the same articles and claims:
@@ -34,6 +34,12 @@ source, claim, attribution, creator and parent exists) and one clear error per
 problem is raised before anything is written. Annotations are matched by id:
 importing a file twice changes nothing, and a file only overwrites the text of
 an annotation it holds a newer version of (its ``modified``).
+
+import_document is the one write function of "import annotations" (the
+`import_annotations` command and the backup restore call it). It writes
+Annotation rows itself, each save recording its history: annotations carry no
+derived state (claims.derived.DERIVED lists none), so there is nothing to
+refresh.
 """
 
 import datetime
@@ -397,7 +403,8 @@ def _selectors(target, label, errors):
     return selector
 
 
-def _parse_item(data, index, errors):
+def _identify(data, index, errors):
+    """(label, uuid) of an item that is an Annotation with a urn:uuid: id and no NUL."""
     label = f"Item {index + 1}"
     if not isinstance(data, dict):
         errors.append(f"{label}: not an annotation object.")
@@ -416,29 +423,38 @@ def _parse_item(data, index, errors):
         # PostgreSQL cannot store NUL: refused on every database, so backups restore anywhere.
         errors.append(f"{label}: “{nul}” contains a NUL character (\\u0000); remove it.")
         return None
-    count = len(errors)
-    motivation = data.get("motivation")
-    motivation = (
-        motivation[0] if isinstance(motivation, list) and len(motivation) == 1 else motivation
-    )
+    return label, uuid.UUID(match.group(1))
+
+
+def _single(value):
+    """A one-element list stands for its element (JSON-LD allows both)."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _motivation(data, label, errors):
+    motivation = _single(data.get("motivation"))
     if motivation not in (COMMENTING, REPLYING):
         errors.append(
             f"{label}: the motivation must be “commenting” or “replying”, not {motivation!r}."
         )
-    text = _body(data, label, errors)
+    return motivation
+
+
+def _creator(data, label, errors):
+    """The creator's user name (its "nickname"), None when the item names no creator."""
     creator = data.get("creator")
-    if creator is not None:
-        nickname = creator.get("nickname") if isinstance(creator, dict) else None
-        if not isinstance(nickname, str) or not nickname:
-            errors.append(f"{label}: the creator needs the user name as “nickname”.")
-        creator = nickname
-    created = _datetime(data.get("created"), "created", label, errors)
-    modified = _datetime(data.get("modified", data.get("created")), "modified", label, errors)
-    item = _Item(label, uuid.UUID(match.group(1)), motivation, text, creator, created, modified, "")
-    target = data.get("target")
-    if isinstance(target, list) and len(target) == 1:
-        target = target[0]
-    if motivation == REPLYING:
+    if creator is None:
+        return None
+    nickname = creator.get("nickname") if isinstance(creator, dict) else None
+    if not isinstance(nickname, str) or not nickname:
+        errors.append(f"{label}: the creator needs the user name as “nickname”.")
+    return nickname
+
+
+def _aim(item, target, errors):
+    """Set the item's kind and ref (and selector, for a passage) from its target."""
+    label = item.label
+    if item.motivation == REPLYING:
         parent = _UUID_URN_RE.match(target) if isinstance(target, str) else None
         if parent is None:
             errors.append(f"{label}: a reply must target its parent annotation's urn:uuid: id.")
@@ -462,6 +478,22 @@ def _parse_item(data, index, errors):
             f"{label}: the target must be a claim ({_URN}:claim:…), an attribution "
             f"({_URN}:attribution:…) or a passage (source and selectors); found {target!r}."
         )
+
+
+def _parse_item(data, index, errors):
+    """The item at `index`, checked for shape; None (and its errors added) when it is bad."""
+    identity = _identify(data, index, errors)
+    if identity is None:
+        return None
+    label, item_uuid = identity
+    count = len(errors)
+    motivation = _motivation(data, label, errors)
+    text = _body(data, label, errors)
+    creator = _creator(data, label, errors)
+    created = _datetime(data.get("created"), "created", label, errors)
+    modified = _datetime(data.get("modified", data.get("created")), "modified", label, errors)
+    item = _Item(label, item_uuid, motivation, text, creator, created, modified, "")
+    _aim(item, _single(data.get("target")), errors)
     return item if len(errors) == count else None
 
 
@@ -488,36 +520,14 @@ class _Lookups:
             kind: [i.ref for i in items if i.kind == kind]
             for kind in ("claim", "attribution", "passage")
         }
-        urls = [r for r in refs["passage"] if not _SOURCE_URN_RE.match(r)]
-        hashes = [m.group(1) for r in refs["passage"] if (m := _SOURCE_URN_RE.match(r))]
-        self.sources = {}
-        if refs["passage"]:
-            for source in Source.objects.filter(Q(url__in=urls) | Q(content_hash__in=hashes)):
-                self.sources[source_urn(source)] = source
-                if source.url:
-                    self.sources[source.url] = source
+        self.sources = self.find_sources(refs["passage"])
         fingerprints = set(refs["claim"]) | {r[0] for r in refs["attribution"]}
         self.claims = (
             {c.fingerprint: c for c in Claim.objects.filter(fingerprint__in=fingerprints)}
             if fingerprints
             else {}
         )
-        self.attributions = {}
-        if refs["attribution"]:
-            condition = Q()
-            for fingerprint, source_hash, start, end in refs["attribution"]:
-                condition |= Q(
-                    claim__fingerprint=fingerprint,
-                    source__content_hash=source_hash,
-                    start=start,
-                    end=end,
-                )
-            rows = Attribution.objects.filter(condition).values_list(
-                "pk", "claim__fingerprint", "source__content_hash", "start", "end", "deleted_at"
-            )
-            # A live attribution wins over a removed one on the same span.
-            for pk, *key, _deleted_at in sorted(rows, key=lambda row: row[-1] is None):
-                self.attributions[tuple(key)] = pk
+        self.attributions = self.find_attributions(refs["attribution"])
         names = {i.creator for i in items if i.creator}
         self.users = (
             {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
@@ -526,6 +536,41 @@ class _Lookups:
         )
         wanted = {i.uuid for i in items} | {i.ref for i in items if i.kind == "reply"}
         self.notes = {n.uuid: n for n in Annotation.objects.filter(uuid__in=wanted)}
+
+    @staticmethod
+    def find_sources(iris):
+        """{iri: Source} for the passage targets, by URL or by content-hash URN."""
+        if not iris:
+            return {}
+        urls = [r for r in iris if not _SOURCE_URN_RE.match(r)]
+        hashes = [m.group(1) for r in iris if (m := _SOURCE_URN_RE.match(r))]
+        sources = {}
+        for source in Source.objects.filter(Q(url__in=urls) | Q(content_hash__in=hashes)):
+            sources[source_urn(source)] = source
+            if source.url:
+                sources[source.url] = source
+        return sources
+
+    @staticmethod
+    def find_attributions(keys):
+        """{(fingerprint, source hash, start, end): attribution id}; a live one wins."""
+        if not keys:
+            return {}
+        condition = Q()
+        for fingerprint, source_hash, start, end in keys:
+            condition |= Q(
+                claim__fingerprint=fingerprint,
+                source__content_hash=source_hash,
+                start=start,
+                end=end,
+            )
+        rows = Attribution.objects.filter(condition).values_list(
+            "pk", "claim__fingerprint", "source__content_hash", "start", "end", "deleted_at"
+        )
+        # A live attribution wins over a removed one on the same span: it is listed last.
+        return {
+            tuple(key): pk for pk, *key, _deleted_at in sorted(rows, key=lambda r: r[-1] is None)
+        }
 
 
 def _place(item, source, errors):
@@ -596,9 +641,9 @@ def import_document(document, dry_run=False):
     return report
 
 
-def _import_item(item, lookups, made, report, errors):
+def _target_values(item, lookups, made, errors):
+    """The note's target columns from what its item refers to (None: not in the database)."""
     values = {"claim_id": None, "attribution_id": None, "source_id": None, "parent_id": None}
-    anchor = {}
     if item.kind == "claim":
         claim = lookups.claims.get(item.ref)
         if claim is None:
@@ -621,7 +666,7 @@ def _import_item(item, lookups, made, report, errors):
             )
             return None
         values["source_id"] = source.pk
-    else:
+    else:  # a reply: on its parent's target
         parent = made.get(item.ref) or lookups.notes[item.ref]
         values.update(
             parent_id=parent.pk,
@@ -629,50 +674,57 @@ def _import_item(item, lookups, made, report, errors):
             attribution_id=parent.attribution_id,
             source_id=parent.source_id,
         )
-    author = None
-    if item.creator:
-        author = lookups.users.get(item.creator)
-        if author is None:
-            errors.append(f"{item.label}: no user named “{item.creator}” in this database.")
-            return None
+    return values
 
-    existing = lookups.notes.get(item.uuid)
-    if existing is not None:
-        if not _same_target(existing, values):
-            errors.append(
-                f"{item.label}: this annotation is already here, on another target; "
-                "nothing was changed."
-            )
-            return None
-        if item.modified > existing.updated_at:
-            existing.text = item.text if item.text is not None else existing.text
-            existing.deleted_at = item.modified if item.text is None else None
-            if item.text is not None:
-                existing.deleted_by = None
-            existing.updated_at = item.modified
-            existing.version += 1
-            existing._change_reason = "Imported a newer version (Web Annotation)"
-            existing.save()
-            report.updated += 1
-        else:
-            report.unchanged += 1
+
+def _update(existing, item, values, report, errors):
+    """Take the item's text (or its deletion) when it is newer than the stored note."""
+    if not _same_target(existing, values):
+        errors.append(
+            f"{item.label}: this annotation is already here, on another target; "
+            "nothing was changed."
+        )
+        return None
+    if item.modified <= existing.updated_at:
+        report.unchanged += 1
         return existing
+    existing.text = item.text if item.text is not None else existing.text
+    existing.deleted_at = item.modified if item.text is None else None
+    if item.text is not None:
+        existing.deleted_by = None
+    existing.updated_at = item.modified
+    existing.version += 1
+    existing._change_reason = "Imported a newer version (Web Annotation)"
+    existing.save()
+    report.updated += 1
+    return existing
 
-    if item.kind == "passage":
-        placed = _place(item, source, errors)
-        if placed is None:
-            if item.selector["start"] is not None:
-                return None  # a bad selector, reported by _place
-            anchor = {
-                "exact": item.selector["exact"],
-                "prefix": item.selector["prefix"],
-                "suffix": item.selector["suffix"],
-                "orphaned_at": item.modified,
-                "orphan_reason": "Imported orphaned: the quote is not in the text.",
-            }
-            report.orphaned += 1
-        else:
-            anchor = {"exact": item.selector["exact"], "start": placed[0], "end": placed[1]}
+
+def _passage_anchor(item, source, report, errors):
+    """The selector columns of a new passage note: placed, or orphaned; None: a bad selector."""
+    selector = item.selector
+    placed = _place(item, source, errors)
+    if placed is not None:
+        return {"exact": selector["exact"], "start": placed[0], "end": placed[1]}
+    if selector["start"] is not None:
+        return None  # a bad selector, reported by _place
+    report.orphaned += 1
+    return {
+        "exact": selector["exact"],
+        "prefix": selector["prefix"],
+        "suffix": selector["suffix"],
+        "orphaned_at": item.modified,
+        "orphan_reason": "Imported orphaned: the quote is not in the text.",
+    }
+
+
+def _create(item, author, values, lookups, report, errors):
+    anchor = {}
+    source = lookups.sources.get(item.ref) if item.kind == "passage" else None
+    if source is not None:
+        anchor = _passage_anchor(item, source, report, errors)
+        if anchor is None:
+            return None
     note = Annotation(
         uuid=item.uuid,
         author=author,
@@ -683,7 +735,7 @@ def _import_item(item, lookups, made, report, errors):
         **values,
         **anchor,
     )
-    if item.kind == "passage" and note.start is not None:
+    if source is not None and note.start is not None:
         note.source = source
         note.take_context(source.body)
     note._change_reason = "Imported (Web Annotation)"
@@ -697,7 +749,24 @@ def _import_item(item, lookups, made, report, errors):
     return note
 
 
-# Attributions out (issue 7) ------------------------------------------------------
+def _import_item(item, lookups, made, report, errors):
+    """The stored note for `item`: created, updated or unchanged; None when it fails."""
+    values = _target_values(item, lookups, made, errors)
+    if values is None:
+        return None
+    author = None
+    if item.creator:
+        author = lookups.users.get(item.creator)
+        if author is None:
+            errors.append(f"{item.label}: no user named “{item.creator}” in this database.")
+            return None
+    existing = lookups.notes.get(item.uuid)
+    if existing is not None:
+        return _update(existing, item, values, report, errors)
+    return _create(item, author, values, lookups, report, errors)
+
+
+# Attributions out ----------------------------------------------------------------
 #
 # An attribution is an annotation with motivation "assessing": its target is the
 # passage (TextQuoteSelector + TextPositionSelector), its bodies say which claim

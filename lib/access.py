@@ -12,7 +12,9 @@ group names (see claims/roles.py).
     def record_verdict(request, pk): ...
 
 Inside a view, `check_perm(request, "claims.change_claim")` raises 403 for a
-permission that only some branches need.
+permission that only some branches need. check_may_create and may_delete_note
+are the rules that depend on what a write does or on whose row it is; the web
+views and the API both ask them.
 """
 
 from functools import wraps
@@ -43,3 +45,22 @@ def require_perm(*perms):
         return wrapped
 
     return decorator
+
+
+def check_may_create(user, *, new_actor=None, tags=()):
+    """Raise PermissionDenied unless `user` may create what a write would create:
+    `new_actor` (an unsaved actor, or None) needs claims.add_actor, any unsaved tag
+    (pk None) in `tags` claims.add_tag."""
+    if new_actor is not None and not user.has_perm("claims.add_actor"):
+        raise PermissionDenied
+    if any(tag.pk is None for tag in tags or ()) and not user.has_perm("claims.add_tag"):
+        raise PermissionDenied
+
+
+def may_delete_note(user, note):
+    """Whether `user` may delete `note` (an annotation): a moderator
+    (claims.moderate_annotation) any note, its author (with claims.change_annotation)
+    their own."""
+    if user.has_perm("claims.moderate_annotation"):
+        return True
+    return note.author_id == user.pk and user.has_perm("claims.change_annotation")

@@ -6,7 +6,7 @@ by ascending primary key:
 
     1. suggestions       the importer's proposals an editor decides or a correction moves
     2. claims            lock_claims(); the status engine's UPDATE of a claim needs it
-    3. sources           Source.correct_text
+    3. sources           intake.actions.correct_source_text
     4. attributions      lock_attributions(), lock_attribution()
     5. everything else   annotations, actors, aliases, tags, reviews, history rows
 
@@ -34,7 +34,6 @@ An IntegrityError that still escapes a request is a 409 too, never a 500.
 import functools
 from contextlib import contextmanager
 
-from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 
 # SQLSTATEs of the errors a transaction can get only because another one ran at the
@@ -105,45 +104,48 @@ def retry_once_on_conflict(func=None, *, using=DEFAULT_DB_ALIAS):
     return decorate(func) if func is not None else decorate
 
 
-def lock_claims(claim_ids, using=DEFAULT_DB_ALIAS):
+def lock_rows(queryset):
+    """Lock the rows of `queryset` by ascending pk and return them as they are now
+    (read again under the lock). Joins the queryset asked for are dropped:
+    PostgreSQL locks no row on the nullable side of an outer join. Call it
+    inside a transaction."""
+    return list(queryset.select_related(None).select_for_update().order_by("pk"))
+
+
+def lock_claims(claims, claim_ids):
     """Lock these claims (step 2 of the lock order), by ascending pk: {pk: Claim}.
 
-    Call it inside a transaction. Claims that no longer exist are left out.
+    `claims` is the claims' queryset (or manager) to lock them in. Call it
+    inside a transaction. Claims that no longer exist are left out.
     """
     ids = sorted({pk for pk in claim_ids if pk is not None})
     if not ids:
         return {}
-    claim = apps.get_model("claims", "Claim")
-    return {
-        c.pk: c
-        for c in claim.objects.using(using).select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    return {c.pk: c for c in claims.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
 def lock_attributions(queryset):
-    """Lock the attributions of `queryset` (step 4), by ascending pk, and return them
-    as they are now (read again under the lock). Joins the queryset asked for are
-    dropped: PostgreSQL locks no row on the nullable side of an outer join."""
-    return list(queryset.select_related(None).select_for_update().order_by("pk"))
+    """Lock the attributions of `queryset` (step 4), by ascending pk (lock_rows)."""
+    return lock_rows(queryset)
 
 
-def lock_attribution(pk, also_claims=(), using=DEFAULT_DB_ALIAS):
+def lock_attribution(attributions, claims, pk, also_claims=()):
     """Lock an attribution's claim (and `also_claims`), then the attribution itself,
     read again under its lock; raises the model's DoesNotExist.
 
-    The claim is read before the lock is taken; should a merge move the
+    `attributions` and `claims` are the querysets (or managers) to read them
+    from. The claim is read before the lock is taken; should a merge move the
     attribution to another claim meanwhile, the locks are let go (a savepoint)
     and taken again in order.
     """
-    attribution_model = apps.get_model("claims", "Attribution")
-    rows = attribution_model.objects.using(using)
+    using = attributions.db
     for _attempt in range(3):
-        claim_id = rows.filter(pk=pk).values_list("claim_id", flat=True).first()
+        claim_id = attributions.filter(pk=pk).values_list("claim_id", flat=True).first()
         if claim_id is None:
-            raise attribution_model.DoesNotExist(f"Attribution #{pk} does not exist.")
+            raise attributions.model.DoesNotExist(f"Attribution #{pk} does not exist.")
         savepoint = transaction.savepoint(using=using)
-        lock_claims({claim_id, *also_claims}, using=using)
-        attribution = rows.select_for_update().select_related("source").get(pk=pk)
+        lock_claims(claims, {claim_id, *also_claims})
+        attribution = attributions.select_for_update().select_related("source").get(pk=pk)
         if attribution.claim_id == claim_id:
             transaction.savepoint_commit(savepoint, using=using)
             return attribution

@@ -17,55 +17,31 @@ database is fine, and nothing was saved.
 """
 
 import logging
+import sys
 
-import psycopg
-from django.db import IntegrityError, InterfaceError, OperationalError, connections
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views.defaults import server_error as default_server_error
 
 from api.base import error_response, is_api_request
 from lib.concurrency import CONFLICT_MESSAGE, TryAgain, is_transient
+from lib.outage import DATABASE_ERRORS, close_broken_connections
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-# The driver's own errors too: a server-side cursor closed on a dead connection
-# raises them unwrapped.
-DATABASE_ERRORS = (
-    OperationalError,
-    InterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-)
 
 
 def database_unavailable(request=None):
-    for connection in connections.all(initialized_only=True):
-        connection.close_if_unusable_or_obsolete()
+    """The 503 page (JSON under /api/) with Retry-After; broken connections are closed."""
+    close_broken_connections()
     if request is not None and is_api_request(request):
         response = error_response(503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-def rows_until_database_error(rows):
-    """Iterate `rows` (a queryset's iterator(), a server-side cursor on PostgreSQL)
-    for a streamed response, whose status and first bytes are sent already.
-
-    Nothing is read before the response asks for it. A database error while
-    reading or while closing the cursor (the driver's own error when the
-    connection died) ends the stream cleanly and is logged, and the broken
-    connection is closed, so the next request reconnects.
-    """
-    iterator = iter(rows)
-    try:
-        yield from iterator
-    except DATABASE_ERRORS as error:
-        logger.error("Database error while streaming a response, stream ended: %s", error)
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
 
 
 def write_conflict(request, exception):
@@ -104,10 +80,6 @@ class DatabaseUnavailableMiddleware:
 def server_error(request, *args, **kwargs):
     """handler500: the 503 page for a database error raised outside a view (e.g. while
     saving the session), Django's 500 page (templates/500.html) for anything else."""
-    import sys
-
-    from django.views.defaults import server_error as default_server_error
-
     error = sys.exc_info()[1]
     conflict = write_conflict(request, error)
     if conflict is not None:

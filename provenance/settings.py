@@ -100,9 +100,8 @@ TEMPLATES = [
 # Widgets render through TEMPLATES, so templates/django/forms/widgets/ can replace
 # Django's input, select, multiple_input and textarea templates with copies
 # whose includes are written out: a select rendered each option, and each option its
-# attributes, through an {% include %}. A six-option select took 0.42 ms on a 2-core
-# machine, 0.28 ms with the copies. The output is the same, byte for byte
-# (tests/provenance/test_widget_templates.py).
+# attributes, through an {% include %}. The copies render the same output, byte for
+# byte (tests/provenance/test_widget_templates.py), without the includes.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "provenance.wsgi.application"
@@ -123,9 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-# Persistent connections in production (a new PostgreSQL connection costs 10-25 ms a
-# request, bench/RESULTS.md), checked before reuse so a restarted database is reconnected
-# to; none in development, where runserver starts a thread per request.
+# Persistent connections in production (opening a PostgreSQL connection per request
+# costs more than most pages), checked before reuse so a restarted database is
+# reconnected to; none in development, where runserver starts a thread per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -240,7 +239,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * IMPORT_UPLOAD_MAX_FILES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
-# The REST API under /api/ (api/urls.py, issue 7). Scripts send a token
+# The REST API under /api/ (api/urls.py). Scripts send a token
 # (`manage.py drf_create_token USER`); the browser uses its session (with CSRF).
 # The token class comes first, so a request without credentials gets 401.
 REST_FRAMEWORK = {
@@ -262,7 +261,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.base.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

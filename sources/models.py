@@ -1,13 +1,12 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from lib.concurrency import lock_claims, retry_once_on_conflict
 from lib.fields import NameField
-from lib.text import content_hash, normalize_name
+from lib.names import NameKeyed, NameKeyedQuerySet
+from lib.text import content_hash
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 country code, e.g. RU.")
 
@@ -27,22 +26,8 @@ class OwnerGroup(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        # Atomic with the claim statuses that claims.signals updates after the save.
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            super().save(*args, **kwargs)
 
-
-class OutletQuerySet(models.QuerySet):
-    def resolve(self, name):
-        """The outlet called `name`, by its name or one of its aliases, or None."""
-        key = normalize_name(name)
-        if not key:
-            return None
-        return self.filter(Q(name_key=key) | Q(aliases__name_key=key)).distinct().first()
-
-
-class Outlet(models.Model):
+class Outlet(NameKeyed):
     class Kind(models.TextChoices):
         WIRE = "wire", "Wire agency"
         STATE_MEDIA = "state_media", "State media"
@@ -63,7 +48,6 @@ class Outlet(models.Model):
         F = "F", "F – Reliability cannot be judged"
 
     name = NameField(max_length=200, unique=True)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
     domain = models.CharField(
         max_length=253, blank=True, help_text="Homepage domain, e.g. tass.com", db_index=True
     )
@@ -76,37 +60,19 @@ class Outlet(models.Model):
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     notes = models.TextField(blank=True)
 
-    objects = OutletQuerySet.as_manager()
+    objects = NameKeyedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
 
-    def save(self, *args, **kwargs):
-        self.name_key = normalize_name(self.name)
-        # Atomic with the claim statuses that claims.signals updates after the save.
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            super().save(*args, **kwargs)
-
-
-class OutletAlias(models.Model):
+class OutletAlias(NameKeyed):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
     name = NameField(max_length=200)
-    # Unique: one spelling can only ever mean one outlet (OutletQuerySet.resolve).
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
 
     class Meta:
         verbose_name_plural = "outlet aliases"
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
 
 class ImportBatch(models.Model):
@@ -244,9 +210,7 @@ class Source(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {*METADATA_FIELDS, "outlet_id"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "missing_metadata", "needs_metadata"}
-        # Atomic with the claim statuses that claims.signals updates after the save.
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     def metadata_missing(self):
         """The names of METADATA_FIELDS still empty, in that order."""
@@ -293,7 +257,7 @@ class Source(models.Model):
     def relocate(self, exact, prefix="", suffix="", near=None):
         """The (start, end) of a quote anchored before a text correction, in the current body.
 
-        Re-anchoring (correct_text): the quote must still occur word for word,
+        Re-anchoring (intake.actions.correct_source_text): the quote must still occur word for word,
         and its surroundings must still share at least RELOCATE_MIN_CONTEXT
         characters with the stored `prefix` (read backwards) and `suffix` (or
         all of them, if fewer were stored): a short quote that now occurs only
@@ -338,77 +302,9 @@ class Source(models.Model):
             )
         return best[0], best[0] + len(exact)
 
-    @retry_once_on_conflict
-    def correct_text(self, new_body, user, note=""):
-        """Replace the body with an admin's correction and re-anchor everything on it.
-
-        In one transaction: the body and its content hash are updated, the old
-        body is kept on a SourceCorrection, and every re-anchoring hook in
-        REANCHOR_HOOKS runs (attributions: claims.models.reanchor_attributions;
-        annotations register theirs the same way). Each hook finds its anchors
-        again from their quote selectors and flags those it cannot find as
-        orphaned; nothing is dropped. Raises ValidationError (and changes
-        nothing) for an empty or unchanged text, or a text another source
-        already has. Returns the SourceCorrection.
-        """
-        # The status engine reads bodies and offsets: recompute once, after re-anchoring.
-        from claims.status import deferred
-
-        if not (new_body or "").strip():
-            raise ValidationError({"body": "The corrected text is empty."})
-        with deferred():
-            # The lock order (lib.concurrency): the source's suggestions, the
-            # claims its attributions evidence, the source, then (re-anchoring) the
-            # attributions.
-            list(self.suggestions.select_for_update().order_by("pk").values_list("pk"))
-            lock_claims(self.attributions.values_list("claim_id", flat=True))
-            current = Source.objects.select_for_update().only("body").get(pk=self.pk)
-            old_body = current.body
-            if new_body == old_body:
-                raise ValidationError({"body": "The text is unchanged: nothing to correct."})
-            new_hash = content_hash(new_body)
-            clash = Source.objects.filter(content_hash=new_hash).exclude(pk=self.pk).first()
-            if clash is not None:
-                raise ValidationError(
-                    {
-                        "body": f"Source #{clash.pk}, “{clash}”, already has exactly this text; "
-                        "two sources cannot share one text."
-                    }
-                )
-            now = timezone.now()
-            self.body = new_body
-            try:
-                with transaction.atomic():
-                    self.save(update_fields=["body", "content_hash"])
-            except IntegrityError as error:  # a source with this text was added meanwhile
-                self.body = old_body
-                raise ValidationError(
-                    {"body": "Another source already has exactly this text."}
-                ) from error
-            correction = SourceCorrection.objects.create(
-                source=self,
-                old_body=old_body,
-                old_hash=content_hash(old_body),
-                new_hash=new_hash,
-                note=note,
-                corrected_by=user,
-                corrected_at=now,
-            )
-            for hook in REANCHOR_HOOKS:
-                reanchored, orphaned = hook(self, correction)
-                correction.reanchored_count += reanchored
-                correction.orphaned_count += orphaned
-            correction.save(update_fields=["reanchored_count", "orphaned_count"])
-        return correction
-
 
 # Source.relocate: characters of the stored context a re-found quote must still have.
 RELOCATE_MIN_CONTEXT = 4
-
-# Callables run by Source.correct_text after the body changed, in its transaction:
-# hook(source, correction) -> (re-anchored count, orphaned count). Each app that
-# anchors things in a body registers one at import time (claims.models does).
-REANCHOR_HOOKS = []
 
 
 def _common_prefix(a, b):
@@ -442,14 +338,11 @@ class SourceRelay(models.Model):
     def __str__(self):
         return f"{self.source} relays {self.outlet}"
 
-    def save(self, *args, **kwargs):
-        # Atomic with the claim statuses that claims.signals updates after the save.
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            super().save(*args, **kwargs)
-
 
 class SourceCorrection(models.Model):
-    """An admin's correction of a source's body (Source.correct_text), kept for the record.
+    """An admin's correction of a source's body, kept for the record.
+
+    Written by intake.actions.correct_source_text.
 
     The old body is kept whole: offsets of the attributions before the
     correction pointed into it. The counts say what re-anchoring did.

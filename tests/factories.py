@@ -1,10 +1,18 @@
 """Small factory functions for tests. Each fills in what a test does not care about."""
 
+import datetime
 import itertools
+from collections import Counter
+from io import StringIO
+from types import SimpleNamespace
 
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.utils.text import slugify
 
-from claims.models import Actor, ActorAlias, Attribution, Claim, Review
+from claims import derived, search
+from claims.models import Actor, ActorAlias, Annotation, Attribution, Claim, Review, Tag
+from intake.management.commands.load_demo import Command, load_annotations
 from sources.models import Outlet, OwnerGroup, Source, SourceRelay
 
 _counter = itertools.count(1)
@@ -49,14 +57,19 @@ def make_actor(name=None, aliases=(), **kwargs):
 
 
 def make_claim(statement=None, **kwargs):
-    return Claim.objects.create(statement=statement or f"Claim number {next(_counter)}", **kwargs)
+    """A claim, saved as it is given, with its search document."""
+    claim = Claim.objects.create(statement=statement or f"Claim number {next(_counter)}", **kwargs)
+    search.refresh([claim.pk])
+    return claim
 
 
-def make_attribution(claim, source, quote=None, *, prefix="", suffix="", **kwargs):
+def make_attribution(claim, source, quote=None, *, prefix="", suffix="", refresh=None, **kwargs):
     """An attribution anchored on `quote` (told apart by `prefix`/`suffix` if repeated).
 
     Defaults to the whole body when no quote is given. Stores the quote's context
-    (Attribution.take_context), as the editors' form does.
+    (Attribution.take_context), as the editors' form does. Saved as given (no
+    validation), then the claim's derived state is refreshed explicitly: at once (and
+    `claim` given the values the engine stored), or in the caller's `refresh` batch.
     """
     quote = quote if quote is not None else source.body
     start, end = source.find_quote(quote, prefix, suffix)
@@ -66,14 +79,18 @@ def make_attribution(claim, source, quote=None, *, prefix="", suffix="", **kwarg
     for name, value in kwargs.items():
         setattr(attribution, name, value)
     attribution.save()
+    if refresh is not None:
+        refresh.add_evidence([claim.pk])
+    else:
+        result = derived.Refresh().add_evidence([claim.pk]).run().get(claim.pk)
+        for name, value in result._asdict().items():  # the claim as the engine stored it
+            setattr(claim, name, value)
     return attribution
 
 
 def make_annotation(author, text="A note.", *, quote=None, **target):
     """A note by `author` on claim=, attribution= or source= (anchored on `quote`, which
     must occur once in the body), or a reply with parent= (on its thread's target)."""
-    from claims.models import Annotation
-
     parent = target.pop("parent", None)
     if parent is not None:
         return parent.reply(author, text)
@@ -92,10 +109,6 @@ def make_review(claim, reviewer, verdict=Claim.Verdict.ACCURATE, rationale="Chec
 
 
 def make_tag(name=None):
-    from django.utils.text import slugify
-
-    from claims.models import Tag
-
     name = name or f"Tag {next(_counter)}"
     return Tag.objects.create(name=name, slug=slugify(name))
 
@@ -113,18 +126,17 @@ def set_status(claim, status, grade=None, origin_count=None):
     return claim
 
 
-def make_newsroom(label="", reviewer=None):
+def make_newsroom(label="", reviewer=None, refresh=None):
     """A small newsroom: three outlets, two actors, a tag and four claims, one per status
     shape (corroborated, speculative, contested, unsupported), statuses stored directly.
 
-    `label` keeps names unique when called again (e.g. to grow a dataset tenfold).
+    `label` keeps names unique when called again (e.g. to grow a dataset tenfold);
+    `refresh`, a claims.derived.Refresh batch for the attributions (make_attribution).
     Returns a namespace of what it made.
     """
-    import datetime
-    from types import SimpleNamespace
 
-    from claims.models import Actor
-    from sources.models import Outlet
+    def attribute(*args, **kwargs):
+        return make_attribution(*args, refresh=refresh, **kwargs)
 
     n = next(_counter)
     ns = SimpleNamespace()
@@ -159,18 +171,18 @@ def make_newsroom(label="", reviewer=None):
         event_end=datetime.date(2019, 6, 3),
     )
     ns.meeting.tags.add(ns.tag)
-    make_attribution(
+    attribute(
         ns.meeting,
         ns.wire_story,
         "Patrushev met Yang in Beijing",
         speaker=ns.official,
         kind=Attribution.Kind.DIRECT_QUOTE,
     )
-    make_attribution(ns.meeting, ns.paper_story, "The envoys met in Beijing to discuss a pipeline")
+    attribute(ns.meeting, ns.paper_story, "The envoys met in Beijing to discuss a pipeline")
     set_status(ns.meeting, Claim.Status.CORROBORATED, grade=1, origin_count=2)
 
     ns.troops = make_claim(f"Troops will move north{label}", event_start=datetime.date(2022, 2, 1))
-    make_attribution(
+    attribute(
         ns.troops,
         ns.state_story,
         "Troops could possibly move north",
@@ -182,15 +194,15 @@ def make_newsroom(label="", reviewer=None):
     ns.sanctions = make_claim(
         f"Sanctions were lifted{label}", event_start=datetime.date(2014, 3, 1)
     )
-    make_attribution(ns.sanctions, ns.paper_story, "Sanctions were lifted last week")
-    make_attribution(
+    attribute(ns.sanctions, ns.paper_story, "Sanctions were lifted last week")
+    attribute(
         ns.sanctions,
         ns.state_story,
         "Sanctions were never lifted",
         stance=Attribution.Stance.DISPUTES,
         kind=Attribution.Kind.OUTLET_ASSERTION,
     )
-    make_attribution(ns.sanctions, ns.anonymous_story, "Nobody knows who wrote this")
+    attribute(ns.sanctions, ns.anonymous_story, "Nobody knows who wrote this")
     set_status(ns.sanctions, Claim.Status.CONTESTED, grade=4, origin_count=1)
 
     ns.summit = make_claim(f"The summit was cancelled{label}")
@@ -206,22 +218,20 @@ def make_newsroom(label="", reviewer=None):
 
 def load_demo():
     """Run `manage.py load_demo` quietly (the demo articles, annotations and users)."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
 
 
 def grow_tenfold(reviewer=None):
     """Add newsrooms (make_newsroom) until there are ten times as many claims as now."""
-    from claims import status
-
     target = 10 * Claim.objects.count()
     copies = -(-(target - Claim.objects.count()) // 4)  # a newsroom has four claims
-    with status.deferred():  # one status recompute at the end, not one per attribution
+    with derived.batch() as refresh:  # one status recompute at the end, not one per attribution
         for copy in range(copies):
-            make_newsroom(label=f" x{next(_counter)}", reviewer=reviewer if copy % 2 else None)
+            make_newsroom(
+                label=f" x{next(_counter)}",
+                reviewer=reviewer if copy % 2 else None,
+                refresh=refresh,
+            )
 
 
 def make_demo_cast():
@@ -229,10 +239,6 @@ def make_demo_cast():
 
     For importer tests: signatures, relays and speakers then resolve as in the demo.
     """
-    from collections import Counter
-
-    from intake.management.commands.load_demo import Command, load_annotations
-
     data = load_annotations()
     command = Command()
     command.created, command.existing = Counter(), Counter()

@@ -1,4 +1,4 @@
-"""Annotations (issue 5): notes on claims, attributions and passages, in threads.
+"""Annotations: notes on claims, attributions and passages, in threads.
 
 Who may do what (the roles get these in claims/migrations/0006_annotation):
 
@@ -27,9 +27,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from claims.actions import write_note
 from claims.models import Annotation, AnnotationConflict, Claim
 from interchange import webanno
-from lib.access import require_perm
+from lib.access import may_delete_note, require_perm
 from sources.models import Source
 from web.forms import (
     AnnotationEditForm,
@@ -37,7 +38,7 @@ from web.forms import (
     ClaimAnnotationForm,
     PassageAnnotationForm,
 )
-from web.reader import article_rows, margin_rows
+from web.reader import margin_rows
 
 # Access helpers ----------------------------------------------------------------
 
@@ -59,12 +60,6 @@ def _own_note(request, pk):
     if note.author_id != request.user.pk:
         raise PermissionDenied("Only the author can edit an annotation.")
     return note
-
-
-def _may_delete(user, note):
-    if user.has_perm("claims.moderate_annotation"):
-        return True
-    return note.author_id == user.pk and user.has_perm("claims.change_annotation")
 
 
 def _live_claim_attributions(claim):
@@ -98,15 +93,14 @@ def passage_threads(request, source):
 def reader_context(request, source, paragraphs, anchored, orphaned):
     """What sources/source_detail.html needs: the paragraphs as rows with margin notes.
 
-    `article_rows` is always there (the article is drawn from it: runs of
-    paragraphs without notes joined into one piece of HTML, web.reader.
-    article_rows); the notes, the export link and the form only for the roles
-    that may see or write them.
+    `article_rows` is always there (the article is drawn from it, a row per
+    paragraph: web.reader.margin_rows); the notes, the export link and the form
+    only for the roles that may see or write them.
     """
     if not request.user.has_perm("claims.view_annotation"):
-        return {"article_rows": article_rows(margin_rows(source.body, paragraphs, []))}
+        return {"article_rows": margin_rows(source.body, paragraphs, [])}
     return {
-        "article_rows": article_rows(margin_rows(source.body, paragraphs, anchored)),
+        "article_rows": margin_rows(source.body, paragraphs, anchored),
         "orphaned_notes": orphaned,
         "note_count": len(anchored) + len(orphaned),
         "note_form": PassageAnnotationForm(source=source)
@@ -213,11 +207,9 @@ def source_annotate(request, pk):
         form = PassageAnnotationForm(request.POST, source=source)
         if form.is_valid():
             data = form.cleaned_data
-            note = Annotation(source=source, exact=data["exact"], author=request.user)
-            note.text = data["text"]
-            note.start, note.end = data["span"]
-            note.take_context(source.body)
-            note.save()
+            note = write_note(
+                request.user, data["text"], source=source, span=data["span"], exact=data["exact"]
+            )
             messages.success(request, "Note added beside the passage.")
             return redirect(note.get_absolute_url())
         status = 400
@@ -245,12 +237,12 @@ def claim_annotate(request, pk):
         form = ClaimAnnotationForm(request.POST, claim=claim, attributions=attributions)
         if form.is_valid():
             attribution = form.cleaned_data["target"]
-            note = Annotation(author=request.user, text=form.cleaned_data["text"])
-            if attribution is None:
-                note.claim = claim
-            else:
-                note.attribution = attribution
-            note.save()
+            note = write_note(
+                request.user,
+                form.cleaned_data["text"],
+                claim=claim if attribution is None else None,
+                attribution=attribution,
+            )
             messages.success(request, "Note added.")
             return redirect(f"{reverse('claim-detail', args=[claim.pk])}#note-{note.pk}")
         status = 400
@@ -345,7 +337,7 @@ def annotation_edit(request, pk):
 def annotation_delete(request, pk):
     """Soft-delete a note: its author, or a moderator. Its replies stay in the thread."""
     note = _note(pk)
-    if not _may_delete(request.user, note):
+    if not may_delete_note(request.user, note):
         raise PermissionDenied("Only the author or a moderator can delete an annotation.")
     note.soft_delete(request.user)
     messages.success(request, "Note deleted. Its replies stay; the history keeps the text.")

@@ -1,11 +1,12 @@
-"""Views of the editors' tools (issue 5): attributing passages, claims, merges, anchors.
+"""Views of the editors' tools: attributing passages, claims, merges, anchors.
 
-Every view enforces its role with lib.access.require_perm (check_perm for
-rights that only some submissions need, such as creating a claim or an actor).
-State changes are POST-only and redirect to a GET; bad input re-renders the
-form with status 400, a stale version gets a conflict page with status 409.
-Every write runs in one transaction, and the claims' statuses are recomputed
-in it (claims.signals on each attribution save, or claims.status.deferred).
+Every view enforces its role with lib.access.require_perm (check_perm and
+check_may_create for rights that only some submissions need, such as creating
+a claim, an actor or a tag). State changes are POST-only and redirect to a GET;
+bad input re-renders the form with status 400, a stale version gets a conflict
+page with status 409. Every write is one write function (claims.actions, the
+claims models' write methods), which runs in one transaction and refreshes the
+claims' statuses in it.
 """
 
 from django.contrib import messages
@@ -18,11 +19,18 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from claims.actions import (
+    attribute_passage,
+    edit_attribution,
+    merge_actors,
+    merge_claims,
+    passage_errors_on,
+    remove_attribution,
+)
 from claims.history import attribution_changes_since, changes_since
 from claims.models import Actor, ActorAlias, Attribution, Claim, VersionConflict
 from claims.similar import similar_claims
-from lib.access import check_perm, require_perm
-from lib.concurrency import retry_once_on_conflict, save_or_winner
+from lib.access import check_may_create, check_perm, require_perm
 from lib.text import normalize_name
 from sources.models import Source
 from web.annotation_views import orphaned_notes
@@ -32,6 +40,8 @@ from web.forms import (
     AttributionForm,
     ClaimForm,
     ClaimMergeForm,
+    add_model_errors,
+    passage_values,
 )
 
 # Rows per page of the orphaned-anchors list.
@@ -39,26 +49,6 @@ PAGE_SIZE = 50
 # Suggestions returned by the JSON endpoints.
 AUTOCOMPLETE_LIMIT = 10
 SIMILAR_LIMIT = 5
-
-
-def _needs(request, data):
-    """403 unless the user may create what the submission would create."""
-    if data.get("new_actor") is not None:
-        check_perm(request, "claims.add_actor")
-    if any(tag.pk is None for tag in data.get("tag_list", [])):
-        check_perm(request, "claims.add_tag")
-
-
-def _speaker(data):
-    """The speaker of a valid attribution form: the actor chosen, or the new one saved
-    (an actor of that name that a simultaneous write created first, if so)."""
-    actor = data.get("new_actor")
-    if actor is not None:
-        actor, _created = save_or_winner(
-            actor, lambda: Actor.objects.filter(name_key=normalize_name(actor.name)).first()
-        )
-        return actor
-    return data.get("speaker_actor")
 
 
 # Attributing from the source reader --------------------------------------
@@ -70,10 +60,10 @@ def attribute(request, pk):
 
     The browser sends a TextQuoteSelector (exact, prefix, suffix): the reader's
     script fills it from a selection, or the editor pastes the quote. The
-    server finds the offsets itself (Source.find_quote) and validates them
-    (Attribution.full_clean). The claim, a new actor, new tags and the
-    attribution are written in one transaction; the attribution's save
-    recomputes the claim's status in it (claims.signals).
+    server finds the offsets itself (Source.find_quote); the write function
+    claims.actions.attribute_passage validates and writes the claim, a new
+    actor, new tags and the attribution in one transaction, with the claim's
+    status.
     """
     source = get_object_or_404(Source.objects.select_related("outlet"), pk=pk)
     if request.method != "POST":
@@ -90,19 +80,19 @@ def attribute(request, pk):
     data = form.cleaned_data
     if data["claim_obj"] is None:
         check_perm(request, "claims.add_claim")
-    _needs(request, data)
+    check_may_create(request.user, new_actor=data["new_actor"], tags=data.get("tag_list", []))
     try:
-        claim, attribution = save_attribution(
-            request,
+        attribution = attribute_passage(
+            request.user,
             source,
-            data,
+            **form.attribution(),
             claim_reason="Written from the source reader",
-            attribution_reason="Attributed from the source reader",
+            reason="Attributed from the source reader",
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_model_errors(form, passage_errors_on("exact", error))
         return _render_attribute(request, source, form, status=400)
-    claim.refresh_from_db()
+    claim = Claim.objects.get(pk=attribution.claim_id)
     messages.success(
         request,
         f"Attributed to claim #{claim.pk}. Its status is now {claim.get_status_display()}.",
@@ -110,59 +100,6 @@ def attribute(request, pk):
     if data.get("then") == "source":
         return redirect(reverse("source-detail", args=[source.pk]) + f"#a{attribution.pk}")
     return redirect(reverse("claim-detail", args=[claim.pk]) + f"#e{attribution.pk}")
-
-
-@retry_once_on_conflict
-def save_attribution(request, source, data, *, claim_reason, attribution_reason):
-    """Write the attribution described by a valid AttributionForm, and its new claim if any.
-
-    One transaction (its own, retried once after a deadlock, or the caller's):
-    it raises ValidationError (for the form) when the claim or the attribution
-    is invalid or the passage already evidences the claim. A new claim, tag or
-    actor that a simultaneous write stored first is used as it is. The
-    attribution's save recomputes the claim's status (claims.signals).
-    Returns (claim, attribution).
-    """
-    claim = data["claim_obj"]
-    if claim is None:
-        claim, _created = Claim.create_or_existing(
-            request.user,
-            statement=data["statement"],
-            event_start=data.get("event_start"),
-            event_end=data.get("event_end"),
-            tags=data.get("tag_list", []),
-            reason=claim_reason,
-        )
-    start, end = data["span"]
-    attribution = Attribution(
-        claim=claim,
-        source=source,
-        quote=data["exact"],
-        start=start,
-        end=end,
-        speaker=_speaker(data),
-        kind=data["kind"],
-        stance=data["stance"],
-        relayed_via=data.get("relayed_via"),
-        created_by=request.user,
-    )
-    attribution.take_context(source.body)
-    try:
-        attribution.save_new(request.user, attribution_reason)
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "quote" in error.error_dict:
-            raise ValidationError({"exact": error.error_dict.pop("quote")}) from None
-        raise
-    return attribution.claim, attribution
-
-
-def _add_errors(form, error):
-    """Put a model ValidationError on the form's matching fields (or the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_attribute(request, source, form, status=200):
@@ -178,18 +115,13 @@ def claim_create(request):
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _needs(request, data)
+        check_may_create(request.user, tags=data.get("tag_list", []))
         try:
             claim = Claim.create_new(
-                request.user,
-                statement=data["statement"],
-                event_start=data.get("event_start"),
-                event_end=data.get("event_end"),
-                tags=data.get("tag_list", []),
-                reason="Written on the claim form",
+                request.user, reason="Written on the claim form", **form.claim_words()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, f"Claim #{claim.pk} written.")
             return redirect("claim-detail", pk=claim.pk)
@@ -224,16 +156,9 @@ def claim_edit(request, pk):
     if not form.is_valid():
         return render(request, "claims/claim_form.html", {"form": form, "claim": claim}, status=400)
     data = form.cleaned_data
-    _needs(request, data)
+    check_may_create(request.user, tags=data.get("tag_list", []))
     try:
-        claim.edit(
-            request.user,
-            data["version"],
-            statement=data["statement"],
-            event_start=data.get("event_start"),
-            event_end=data.get("event_end"),
-            tags=data.get("tag_list", []),
-        )
+        claim.edit(request.user, data["version"], **form.claim_words())
     except VersionConflict:
         claim.refresh_from_db()
         submitted = [
@@ -261,7 +186,7 @@ def claim_edit(request, pk):
             status=409,
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_model_errors(form, error)
         return render(request, "claims/claim_form.html", {"form": form, "claim": claim}, status=400)
     messages.success(request, f"Claim #{claim.pk} saved.")
     return redirect("claim-detail", pk=claim.pk)
@@ -269,7 +194,7 @@ def claim_edit(request, pk):
 
 @require_perm("claims.view_claim", "claims.change_claim", "claims.change_attribution")
 def claim_merge(request, pk):
-    """Merge a claim into another that says the same thing (Claim.merge_into)."""
+    """Merge a claim into another that says the same thing (claims.actions.merge_claims)."""
     claim = get_object_or_404(Claim, pk=pk)
     if claim.merged_into_id:
         messages.info(request, f"Claim #{claim.pk} is already merged into this one.")
@@ -289,8 +214,8 @@ def claim_merge(request, pk):
     if form.is_valid():
         target = form.cleaned_data["target_claim"]
         try:
-            moved, duplicates = claim.merge_into(
-                target, request.user, version=form.cleaned_data["version"]
+            moved, duplicates = merge_claims(
+                claim, target, request.user, version=form.cleaned_data["version"]
             )
         except VersionConflict:
             status = 409
@@ -300,7 +225,7 @@ def claim_merge(request, pk):
                 f"{Claim.objects.get(pk=claim.pk).version}). Read it again before merging.",
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_model_errors(form, error)
         else:
             note = f" ({duplicates} duplicate passage(s) removed)" if duplicates else ""
             messages.success(
@@ -386,13 +311,13 @@ def attribution_edit(request, pk):
     if not form.is_valid():
         return _render_attribution_edit(request, attribution, form, status=400)
     data = form.cleaned_data
-    _needs(request, data)
+    check_may_create(request.user, new_actor=data["new_actor"])
     try:
         seen = parse_datetime(data["seen"])
     except ValueError:  # well-formed but impossible, e.g. month 13
         seen = None
     try:
-        _edit_attribution(request, attribution, seen, data)
+        edit_attribution(request.user, attribution, seen, **passage_values(data))
     except VersionConflict:
         current = _attribution_for_edit(pk)
         return render(
@@ -422,7 +347,7 @@ def attribution_edit(request, pk):
     except ValidationError as error:
         attribution = _attribution_for_edit(pk)  # drop the unsaved changes
         form.attribution = attribution
-        _add_errors(form, error)
+        add_model_errors(form, passage_errors_on("exact", error))
         return _render_attribution_edit(request, attribution, form, status=400)
     attribution.claim.refresh_from_db()
     messages.success(
@@ -433,36 +358,13 @@ def attribution_edit(request, pk):
     return redirect(reverse("claim-detail", args=[attribution.claim_id]) + f"#e{attribution.pk}")
 
 
-@retry_once_on_conflict
-def _edit_attribution(request, attribution, seen, data):
-    """The edit form's change (Attribution.edit), with a new speaker saved in the same
-    transaction; the form's quote field carries the errors about the passage."""
-    start, end = data["span"]
-    try:
-        attribution.edit(
-            request.user,
-            seen,
-            quote=data["exact"],
-            start=start,
-            end=end,
-            speaker=_speaker(data),
-            kind=data["kind"],
-            stance=data["stance"],
-            relayed_via=data.get("relayed_via"),
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "quote" in error.error_dict:
-            raise ValidationError({"exact": error.error_dict.pop("quote")}) from None
-        raise
-
-
 @require_perm("claims.view_claim", "claims.delete_attribution")
 @require_POST
 def attribution_remove(request, pk):
     """Remove an attribution: a soft delete, kept in the history; the status follows."""
     attribution = get_object_or_404(Attribution.objects.select_related("claim"), pk=pk)
     if attribution.deleted_at is None:
-        attribution.remove(request.user)  # claims.signals recomputes the claim's status
+        remove_attribution(attribution, request.user)
         attribution.claim.refresh_from_db()
         messages.success(
             request,
@@ -547,16 +449,16 @@ def actor_autocomplete(request):
 
 @require_perm("claims.view_actor", "claims.change_actor", "claims.change_attribution")
 def actor_merge(request, pk):
-    """Merge an actor into another, keeping every name as an alias (Actor.merge_into)."""
+    """Merge an actor into another, keeping every name as an alias (claims.actions.merge_actors)."""
     actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), pk=pk)
     form = ActorMergeForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         check_perm(request, "claims.add_actoralias")
         target = form.cleaned_data["target"]
         try:
-            moved = actor.merge_into(target, request.user)
+            moved = merge_actors(actor, target, request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request,

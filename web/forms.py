@@ -1,11 +1,10 @@
-"""Forms of the claims app."""
+"""The web pages' forms: what a page posts, cleaned into the values the write functions take."""
 
 from django import forms
-from django.db.models import Q
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
-from claims.models import Actor, Annotation, Attribution, Claim, Tag, statement_fingerprint
-from lib.text import clean_line
+from claims.input import TAGS_TEXT_LENGTH, check_claim_words, split_tags
+from claims.models import Actor, Annotation, Attribution, Claim
 from sources.models import Outlet, QuoteNotFound
 
 
@@ -27,73 +26,46 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-# Editors (issue 5) ---------------------------------------------------------
+# Editors ---------------------------------------------------------------------
 
 
 def _date_input():
     return forms.DateInput(attrs={"type": "date"})
 
 
-def parse_tags(text):
-    """Tag objects for a comma-separated list; new ones unsaved (pk None), in input order.
-
-    A tag is known by its name or its slug (both unique): names that slug alike
-    ("Zz!", "Zz?") are one tag, the existing one or else the first written.
-    Tag.objects.ensure() saves the new ones.
-    """
-    names = []
-    for raw in (text or "").split(","):
-        name = " ".join(clean_line(raw).split())[:100]
-        if name and name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
-    if not names:
-        return []
-    slugs = [slugify(n)[:100] for n in names]
-    existing = {}
-    for tag in Tag.objects.filter(Q(name__in=names) | Q(slug__in=slugs)):
-        existing[tag.name.casefold()] = existing[tag.slug] = tag
-    tags = []
-    for name, slug in zip(names, slugs, strict=True):
-        tag = existing.get(name.casefold()) or existing.get(slug)
-        if tag is None:
-            if not slug:
-                raise forms.ValidationError(f"“{name}” cannot be a tag: use letters or digits.")
-            tag = existing[slug] = Tag(name=name, slug=slug)
-        if tag not in tags:
-            tags.append(tag)
-    return tags
-
-
 class ClaimFieldsMixin:
-    """Statement, event date or range and tags, validated as Claim.clean does."""
+    """Statement, event date or range and tags, checked by claims.input.check_claim_words."""
 
-    def clean_claim_fields(self, data, instance_pk=None, required=True):
-        statement = (data.get("statement") or "").strip()
-        start, end = data.get("event_start"), data.get("event_end")
-        if not statement:
-            if required:
-                self.add_error("statement", "Write the claim's statement.")
-            return
-        if end and not start:
-            self.add_error("event_start", "A date range needs a first day.")
-            return
-        if start and end and end < start:
-            self.add_error("event_end", "The range ends before it starts.")
-            return
-        fingerprint = statement_fingerprint(statement, start, end)
-        twin = Claim.objects.filter(fingerprint=fingerprint).exclude(pk=instance_pk).first()
-        if twin is not None:
-            where = twin.merged_into_id or twin.pk
-            self.add_error(
-                "statement",
-                f"Claim #{where} already says this with the same event dates; "
-                "add the evidence to it instead.",
-            )
-        data["statement"] = statement
-        try:
-            data["tag_list"] = parse_tags(data.get("tags"))
-        except forms.ValidationError as error:
-            self.add_error("tags", error)
+    def clean_claim_fields(self, data, instance_pk=None):
+        words, errors = check_claim_words(
+            data.get("statement"),
+            data.get("event_start"),
+            data.get("event_end"),
+            split_tags(data.get("tags")),
+            claim_pk=instance_pk,
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        data.update(words)
+
+    def claim_words(self):
+        """The claim's words of the valid form, as Claim.create_new and Claim.edit take them."""
+        data = self.cleaned_data
+        return {
+            "statement": data["statement"],
+            "event_start": data.get("event_start"),
+            "event_end": data.get("event_end"),
+            "tags": data.get("tag_list", []),
+        }
+
+
+def add_model_errors(form, error):
+    """Put a model ValidationError on the form's matching fields (or the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class ClaimForm(ClaimFieldsMixin, forms.Form):
@@ -110,7 +82,9 @@ class ClaimForm(ClaimFieldsMixin, forms.Form):
     event_end = forms.DateField(
         required=False, label="Event end", widget=_date_input(), help_text="For a date range."
     )
-    tags = forms.CharField(required=False, max_length=1000, help_text="Separated by commas.")
+    tags = forms.CharField(
+        required=False, max_length=TAGS_TEXT_LENGTH, help_text="Separated by commas."
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, instance=None, **kwargs):
@@ -177,6 +151,19 @@ class SpeakerFieldsMixin:
         return outlet
 
 
+def _quote_context(label):
+    """The text just before or after a quote, kept exactly (TextQuoteSelector prefix, suffix)."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        required=False,
+        max_length=500,
+        # A textarea, not an input: input values lose their line breaks.
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed when the quote occurs more than once.",
+    )
+
+
 class QuoteSelectorFields(forms.Form):
     """A W3C TextQuoteSelector: the exact quote, and the text just before and after it."""
 
@@ -188,24 +175,8 @@ class QuoteSelectorFields(forms.Form):
         help_text="Select it in the article, or paste it exactly as the article has it.",
         error_messages={"required": "Give the quote: select it in the article or paste it."},
     )
-    prefix = forms.CharField(
-        label="Text just before it",
-        strip=False,
-        required=False,
-        max_length=500,
-        # A textarea, not an input: input values lose their line breaks.
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only needed when the quote occurs more than once.",
-    )
-    suffix = forms.CharField(
-        label="Text just after it",
-        strip=False,
-        required=False,
-        max_length=500,
-        # A textarea, not an input: input values lose their line breaks.
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only needed when the quote occurs more than once.",
-    )
+    prefix = _quote_context("Text just before it")
+    suffix = _quote_context("Text just after it")
 
     def anchor_quote(self, data, source):
         """Set data["span"] from the selector, or add a clear error to the quote."""
@@ -216,6 +187,22 @@ class QuoteSelectorFields(forms.Form):
             data["span"] = source.find_quote(exact, data.get("prefix", ""), data.get("suffix", ""))
         except QuoteNotFound as error:
             self.add_error("exact", str(error))
+
+
+def passage_values(data):
+    """The passage, speaker, kind, stance and relay of a valid attribute or edit form,
+    as the write functions take them (claims.actions)."""
+    start, end = data["span"]
+    return {
+        "quote": data["exact"],
+        "start": start,
+        "end": end,
+        "speaker": data.get("speaker_actor"),
+        "new_speaker": data.get("new_actor"),
+        "kind": data["kind"],
+        "stance": data["stance"],
+        "relayed_via": data.get("relayed_via"),
+    }
 
 
 class AttributionForm(ClaimFieldsMixin, SpeakerFieldsMixin, QuoteSelectorFields):
@@ -235,7 +222,9 @@ class AttributionForm(ClaimFieldsMixin, SpeakerFieldsMixin, QuoteSelectorFields)
     )
     event_start = forms.DateField(required=False, label="Event date", widget=_date_input())
     event_end = forms.DateField(required=False, label="Event end", widget=_date_input())
-    tags = forms.CharField(required=False, max_length=1000, help_text="Separated by commas.")
+    tags = forms.CharField(
+        required=False, max_length=TAGS_TEXT_LENGTH, help_text="Separated by commas."
+    )
     speaker = forms.CharField(
         required=False,
         max_length=200,
@@ -264,6 +253,16 @@ class AttributionForm(ClaimFieldsMixin, SpeakerFieldsMixin, QuoteSelectorFields)
     def __init__(self, *args, source, **kwargs):
         self.source = source
         super().__init__(*args, **kwargs)
+
+    def attribution(self):
+        """The valid form as the keyword arguments of claims.actions.attribute_passage
+        (but the user, the source and the reasons)."""
+        data = self.cleaned_data
+        return {
+            **passage_values(data),
+            "claim": data["claim_obj"],
+            "new_claim": self.claim_words() if data["claim_obj"] is None else None,
+        }
 
     def clean(self):
         data = super().clean()

@@ -1,15 +1,16 @@
-"""Rendering an article's text for people: highlights and quotes in context.
+"""An article's text for the reader and quotes in context, as plain data.
 
-The body of a source is untrusted text from the outside world. Everything here
-builds HTML from escaped pieces (format_html / escape) and never marks raw text
-safe, so a body containing <script> or attribute-breaking quotes stays inert.
+The body of a source is untrusted text from the outside world. Nothing here
+makes HTML: it cuts the text into pieces and says how each is highlighted,
+and the templates (templates/sources/partials/article_text.html,
+templates/claims/partials/evidence_table.html) draw them with auto-escaping,
+so a body containing <script> or attribute-breaking quotes stays inert.
 """
 
 import re
+from typing import NamedTuple
 
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 # A blank line (possibly with spaces) separates paragraphs.
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
@@ -32,8 +33,16 @@ def paragraph_ranges(body):
     return ranges
 
 
+class QuoteInContext(NamedTuple):
+    """A quote in its sentence, white space collapsed: the text before, the quote, after."""
+
+    before: str
+    quote: str
+    after: str
+
+
 def sentence_around(body, start, end, limit=300):
-    """The text of the sentence(s) holding body[start:end], as (before, quote, after).
+    """The text of the sentence(s) holding body[start:end], as a QuoteInContext.
 
     Looks back and ahead at most `limit` characters; a cut-off context gets an
     ellipsis. White space is collapsed for display; the quote keeps its words.
@@ -57,7 +66,7 @@ def sentence_around(body, start, end, limit=300):
         before = "…" + before
     if match is None and high < len(body):
         after = after + "…"
-    return before, _SPACE_RE.sub(" ", body[start:end]), after
+    return QuoteInContext(before, _SPACE_RE.sub(" ", body[start:end]), after)
 
 
 def _cut_inside_sentence(body, position):
@@ -65,135 +74,128 @@ def _cut_inside_sentence(body, position):
     return not body[:position].rstrip().endswith((".", "!", "?", "\n"))
 
 
-def quote_in_context(body, start, end, limit=300):
-    """HTML: the sentence around a quote, the quote emphasised, all escaped."""
-    before, quote, after = sentence_around(body, start, end, limit)
-    return format_html('{}<mark class="quote">{}</mark>{}', before, quote, after)
-
-
-def _segment_html(text):
-    """Escaped text with its line breaks kept."""
-    return mark_safe(escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped just above
-
-
 def highlighted_paragraphs(body, attributions, notes=()):
-    """The article as a list of safe HTML paragraphs with every attribution highlighted.
+    """The article as a list of paragraphs, each a list of pieces (dicts), every
+    attribution and passage note placed, for templates/sources/partials/article_text.html.
 
-    Each attributed span becomes <mark id="a<id>" class="hl hl-<kind>"> inside a
-    link to the claim's evidence row. Overlapping spans are cut at every span
-    boundary; each piece is coloured and linked by its innermost (shortest)
-    span and lists all the spans covering it. An attribution's id sits on its
-    first piece (as an empty anchor when a shorter span owns that piece).
+    A piece is a run of text under one set of highlights, a dict (the template
+    reads it for every piece of the article; a dict's keys are its quickest
+    lookups). A `plain` piece (no highlight, no note, no line break) has only
+    its `text`. Any other has `lines` (the text cut at its line breaks when it
+    has any, else empty), `href` (the evidence row of its innermost, shortest,
+    attribution; "" when no attribution covers it), `anchors` (the ids of the
+    other attributions that begin here), `notes` (the ids of the passage notes
+    covering it, "" for none) and `note_starts` (the notes whose passage begins
+    here). With an `href` it also has the innermost attribution's `kind`,
+    `mark_id` (its id on its first piece, else None), `attributions` (the ids
+    of all the attributions covering it, innermost first), `overlap` (more
+    than one covers it) and `title` (naming them).
 
-    Passage notes (annotations with start and end) are highlighted too: every
-    piece they cover is wrapped in <span class="note-hl" data-notes="<ids>">,
-    and an empty <span id="passage-<id>"> marks where each note's passage begins.
+    Overlapping spans are cut at every span boundary; each attribution's and
+    each note's id is placed once, on its first piece.
     """
     spans = [a for a in attributions if 0 <= a.start < a.end <= len(body)]
     note_spans = [n for n in notes if n.start is not None and 0 <= n.start < n.end <= len(body)]
-    boundaries = {0, len(body)}
-    for a in [*spans, *note_spans]:
-        boundaries.update((a.start, a.end))
-    for p_start, p_end in paragraph_ranges(body):
-        boundaries.update((p_start, p_end))
-    anchored = set()
-    noted = set()
+    ranges = paragraph_ranges(body)
+    boundaries = _boundaries(len(body), [*spans, *note_spans], ranges)
+    cutter = _PieceCutter(body, spans, note_spans)
     paragraphs = []
-    for p_start, p_end in paragraph_ranges(body):
+    for p_start, p_end in ranges:
         cuts = sorted(b for b in boundaries if p_start <= b <= p_end)
-        pieces = []
-        for low, high in zip(cuts, cuts[1:], strict=False):
-            covering = [a for a in spans if a.start <= low and high <= a.end]
-            text = _segment_html(body[low:high])
-            if not covering:
-                pieces.append(_noted(text, low, high, note_spans, noted))
-                continue
-            covering.sort(key=lambda a: (a.end - a.start, a.start, a.pk))
-            primary = covering[0]
-            for a in covering[1:]:
-                if a.pk not in anchored:
-                    anchored.add(a.pk)
-                    pieces.append(format_html('<span class="hl-anchor" id="a{}"></span>', a.pk))
-            mark_id = ""
-            if primary.pk not in anchored:
-                anchored.add(primary.pk)
-                mark_id = format_html(' id="a{}"', primary.pk)
-            classes = f"hl hl-{primary.kind}" + (" hl-overlap" if len(covering) > 1 else "")
-            title = "; ".join(
-                f"{a.get_kind_display()} ({a.get_stance_display().lower()}): {a.claim.statement}"
-                for a in covering
-            )
-            link = format_html(
-                '<a class="hl-link" href="{}#e{}"><mark{} class="{}" '
-                'data-attributions="{}" title="{}">{}</mark></a>',
-                reverse("claim-detail", args=[primary.claim_id]),
-                primary.pk,
-                mark_id,
-                classes,
-                " ".join(str(a.pk) for a in covering),
-                title,
-                text,
-            )
-            pieces.append(_noted(link, low, high, note_spans, noted))
-        paragraphs.append(mark_safe("".join(pieces)))  # noqa: S308 - every piece escaped above
+        pieces = zip(cuts, cuts[1:], strict=False)
+        paragraphs.append([cutter.piece(low, high) for low, high in pieces])
     return paragraphs
 
 
-def _noted(piece, low, high, notes, placed):
-    """`piece` (body[low:high] as HTML) inside the highlight of the notes covering it."""
-    covering = [n for n in notes if n.start <= low and high <= n.end]
-    if not covering:
-        return piece
-    starts = [n for n in covering if n.pk not in placed]
-    placed.update(n.pk for n in starts)
-    return format_html(
-        '{}<span class="note-hl" data-notes="{}">{}</span>',
-        format_html_join(
-            "", '<span class="note-anchor" id="passage-{}"></span>', ((n.pk,) for n in starts)
-        ),
-        " ".join(str(n.pk) for n in covering),
-        piece,
-    )
+def _boundaries(length, spans, ranges):
+    """Every offset where a piece may end: the text's ends, each span's and paragraph's."""
+    boundaries = {0, length}
+    for span in spans:
+        boundaries.update((span.start, span.end))
+    for p_start, p_end in ranges:
+        boundaries.update((p_start, p_end))
+    return boundaries
 
 
-def article_rows(rows):
-    """The reader's rows (margin_rows) with every run of rows that have no margin
-    notes joined into one piece of HTML made here, for the template to print as is:
-    a long article without notes is one string, not a template loop per paragraph.
-    Rows with notes are passed on for the template to draw their notes.
+class _PieceCutter:
+    """Makes the pieces of one article in text order, placing each id on its first piece.
+
+    `spans` and `note_spans` are the attributions and passage notes that fit the
+    body; the ids already placed and the claim pages' URLs are remembered from
+    one piece to the next, so the pieces must be asked for in text order.
     """
-    pieces, run = [], []
-    for row in rows:
-        if row["notes"]:
-            if run:
-                pieces.append({"html": mark_safe("".join(run)), "notes": []})  # noqa: S308
-                run = []
-            pieces.append(row)
-        else:
-            # The paragraph's HTML is built from escaped pieces (highlighted_paragraphs).
-            run.append(
-                format_html(
-                    '<div class="para-row"><p class="body-paragraph" data-start="{}">{}</p></div>',
-                    row["start"],
-                    row["html"],
-                )
-            )
-    if run:
-        pieces.append({"html": mark_safe("".join(run)), "notes": []})  # noqa: S308
-    return pieces
+
+    def __init__(self, body, spans, note_spans):
+        self.body = body
+        self.spans = spans
+        self.note_spans = note_spans
+        self.anchored = set()
+        self.noted = set()
+        self.claim_urls = {}
+
+    def piece(self, low, high):
+        """The piece body[low:high], which no span boundary cuts."""
+        text = self.body[low:high]
+        covering = [a for a in self.spans if a.start <= low and high <= a.end]
+        covering_notes = [n for n in self.note_spans if n.start <= low and high <= n.end]
+        if not covering and not covering_notes and "\n" not in text:
+            return {"plain": True, "text": text}
+        piece = {
+            "plain": False,
+            "text": text,
+            "lines": text.split("\n") if "\n" in text else [],
+            "href": "",
+            "anchors": [],
+            "notes": "",
+            "note_starts": [],
+        }
+        if covering:
+            _highlight(piece, covering, self.anchored, self.claim_urls)
+        if covering_notes:
+            _annotate(piece, covering_notes, self.noted)
+        return piece
+
+
+def _annotate(piece, covering_notes, noted):
+    """Mark `piece` as under the passage notes `covering_notes` it; `noted` are the placed ids."""
+    piece["note_starts"] = [n.pk for n in covering_notes if n.pk not in noted]
+    noted.update(piece["note_starts"])
+    piece["notes"] = " ".join(str(n.pk) for n in covering_notes)
+
+
+def _highlight(piece, covering, anchored, claim_urls):
+    """Mark `piece` as attributed to the attributions `covering` it."""
+    covering.sort(key=lambda a: (a.end - a.start, a.start, a.pk))
+    primary = covering[0]
+    piece["anchors"] = [a.pk for a in covering[1:] if a.pk not in anchored]
+    anchored.update(piece["anchors"])
+    piece["mark_id"] = None
+    if primary.pk not in anchored:
+        anchored.add(primary.pk)
+        piece["mark_id"] = primary.pk
+    if primary.claim_id not in claim_urls:
+        claim_urls[primary.claim_id] = reverse("claim-detail", args=[primary.claim_id])
+    piece["href"] = f"{claim_urls[primary.claim_id]}#e{primary.pk}"
+    piece["kind"] = primary.kind
+    piece["overlap"] = len(covering) > 1
+    piece["attributions"] = " ".join(str(a.pk) for a in covering)
+    piece["title"] = "; ".join(
+        f"{a.get_kind_display()} ({a.get_stance_display().lower()}): {a.claim.statement}"
+        for a in covering
+    )
 
 
 def margin_rows(body, paragraphs, notes):
     """The article's paragraphs as rows of the reader's grid, each with its margin notes.
 
     `paragraphs` are highlighted_paragraphs(body, …); each row is a dict with the
-    paragraph's body offset (`start`), its `html`, and the `notes` (thread roots
+    paragraph's body offset (`start`), its `pieces`, and the `notes` (thread roots
     with a position) whose passage begins in it, in text order.
     """
     ranges = paragraph_ranges(body)
     rows = [
-        {"start": p_start, "html": html, "notes": []}
-        for (p_start, _), html in zip(ranges, paragraphs, strict=True)
+        {"start": p_start, "pieces": pieces, "notes": []}
+        for (p_start, _), pieces in zip(ranges, paragraphs, strict=True)
     ]
     for note in sorted(notes, key=lambda n: (n.start, n.end, n.pk)):
         if rows:

@@ -8,7 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.source_detail, name="source-detail"),
     path("<int:pk>/attribute/", editor_views.attribute, name="source-attribute"),
     path("<int:pk>/correct/", views.source_correct, name="source-correct"),
-    # Annotations (issue 5)
+    # Annotations
     path("<int:pk>/annotate/", annotation_views.source_annotate, name="source-annotate"),
     path(
         "<int:pk>/annotations.jsonld",

@@ -1,4 +1,4 @@
-"""Views of the sources app (issue 4).
+"""Pages of sources and outlets: the outlet page, the source reader, the text correction.
 
 Every view enforces its role with lib.access.require_perm.
 """
@@ -9,12 +9,13 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 
 from claims.models import Attribution, Claim
+from intake.actions import correct_source_text
 from intake.forms import CorrectTextForm
 from lib.access import require_perm
 from sources.models import Outlet, Source
 from web.annotation_views import passage_threads, reader_context
 from web.forms import AttributionForm
-from web.reader import highlighted_paragraphs, paragraph_ranges
+from web.reader import highlighted_paragraphs
 from web.views import claim_page, list_url, status_breakdown
 
 
@@ -80,12 +81,6 @@ def source_detail(request, pk):
             "relays": relays,
             "attributions": attributions,
             "orphaned": orphaned,
-            "paragraphs": paragraphs,
-            # Each paragraph with the body offset it starts at: the attribute script
-            # (static/js/attribute.js) maps a selection to offsets in the stored body.
-            "body_paragraphs": list(
-                zip([start for start, _ in paragraph_ranges(source.body)], paragraphs, strict=True)
-            ),
             "claims": list(carried.values()),
             "kinds": Attribution.Kind.choices,
             # Editors attribute passages right here (web.editor_views.attribute).
@@ -104,7 +99,7 @@ def source_detail(request, pk):
 def source_correct(request, pk):
     """Admins correct an article's stored text; every anchor is found again.
 
-    Source.correct_text does the work in one transaction: the new body and
+    intake.actions.correct_source_text does the work in one transaction: the new body and
     hash, the old body kept on a SourceCorrection, attributions (and any other
     registered anchors) re-anchored from their quote selectors, orphans
     flagged, statuses recomputed. A text another source has is refused.
@@ -114,8 +109,8 @@ def source_correct(request, pk):
     form = CorrectTextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            correction = source.correct_text(
-                form.cleaned_data["body"], request.user, note=form.cleaned_data["note"]
+            correction = correct_source_text(
+                source, form.cleaned_data["body"], request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

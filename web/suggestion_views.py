@@ -1,12 +1,13 @@
-"""The editors' queue of suggested attributions (issue 6).
+"""The editors' queue of suggested attributions.
 
-The importer proposes attributions (intake.suggest → claims.Suggestion).
+The importer proposes attributions (intake.suggest, intake.models.Suggestion).
 Editors (claims.add_attribution) work through them here: accept one as an
 attribution, on an existing claim or a new one, or dismiss it. Accepting goes
 through the same form and checks as attributing from the source reader
-(web.forms.AttributionForm: the quote is found again in the body, the
-speaker resolved by name or alias or created, the relay resolved), and the
-claim's status is recomputed in the same transaction (claims.signals). Every
+(web.forms.AttributionForm: the quote is found again in the body, the speaker
+resolved by name or alias or created, the relay resolved) and the write
+function intake.actions.accept_suggestion, which records the decision and
+the attribution and refreshes the claim's status in one transaction. Every
 POST redirects to a GET. A suggestion is decided once: a second decision (two
 editors on one suggestion) is refused with a message, never applied twice.
 """
@@ -14,18 +15,17 @@ editors on one suggestion) is refused with a message, never applied twice.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims.models import QUOTE_CONTEXT, Attribution, Claim, Suggestion
+from claims.actions import passage_errors_on
+from claims.models import QUOTE_CONTEXT, Attribution, Claim
 from claims.similar import similar_claims
-from lib.access import check_perm, require_perm
-from lib.concurrency import retry_once_on_conflict
-from web.editor_views import _add_errors, _needs, save_attribution
-from web.forms import AttributionForm
+from intake.actions import SuggestionDecided, accept_suggestion, dismiss_suggestion
+from intake.models import Suggestion
+from lib.access import check_may_create, check_perm, require_perm
+from web.forms import AttributionForm, add_model_errors
 
 # Suggestions per page of the queue.
 PAGE_SIZE = 25
@@ -179,8 +179,7 @@ def suggestion_accept(request, pk):
 
     The form is the reader's attribute form, checked the same way; the claim, a
     new actor, new tags, the attribution and the suggestion's new state are
-    written in one transaction, and the attribution's save recomputes the
-    claim's status in it.
+    written in one transaction (intake.actions.accept_suggestion).
     """
     suggestion = _suggestion(pk)
     if not suggestion.is_pending:
@@ -193,53 +192,23 @@ def suggestion_accept(request, pk):
     data = form.cleaned_data
     if data["claim_obj"] is None:
         check_perm(request, "claims.add_claim")
-    _needs(request, data)
+    check_may_create(request.user, new_actor=data["new_actor"], tags=data.get("tag_list", []))
     try:
-        claim, attribution = accept_suggestion(request, suggestion, data)
+        attribution = accept_suggestion(request.user, suggestion, **form.attribution())
     except ValidationError as error:
-        _add_errors(form, error)
+        add_model_errors(form, passage_errors_on("exact", error))
         return _render_detail(request, suggestion, form, status=400)
-    except _Decided:
+    except SuggestionDecided:
         suggestion.refresh_from_db()
         messages.error(request, _already_decided(suggestion))
         return redirect("suggestion-detail", pk=suggestion.pk)
-    claim.refresh_from_db()
+    claim = attribution.claim  # its status refreshed by accept_suggestion
     messages.success(
         request,
         f"Accepted as evidence for claim #{claim.pk}. "
         f"Its status is now {claim.get_status_display()}.",
     )
     return redirect(_safe_next(request) or reverse("suggestion-queue"))
-
-
-@retry_once_on_conflict
-def accept_suggestion(request, suggestion, data):
-    """Accept `suggestion` as the attribution a valid AttributionForm describes, in
-    one transaction: (claim, attribution).
-
-    The suggestion is decided first, by one conditional UPDATE that locks it (the
-    lock order: suggestions before claims and attributions): of two editors
-    accepting it at once, the second waits, finds it decided, and writes nothing
-    (_Decided). Raises ValidationError as save_attribution does.
-    """
-    decided = Suggestion.objects.filter(pk=suggestion.pk, state=Suggestion.State.PENDING).update(
-        state=Suggestion.State.ACCEPTED, decided_by=request.user, decided_at=timezone.now()
-    )
-    if not decided:
-        raise _Decided
-    claim, attribution = save_attribution(
-        request,
-        suggestion.source,
-        data,
-        claim_reason="Written from a suggested attribution",
-        attribution_reason=f"Accepted from suggestion #{suggestion.pk}",
-    )
-    Suggestion.objects.filter(pk=suggestion.pk).update(attribution=attribution)
-    return claim, attribution
-
-
-class _Decided(Exception):
-    """Another editor decided the suggestion while this request ran."""
 
 
 def _already_decided(suggestion):
@@ -253,12 +222,11 @@ def _already_decided(suggestion):
 def suggestion_dismiss(request, pk):
     """Dismiss a suggestion: it leaves the queue and stays on record as dismissed."""
     suggestion = get_object_or_404(Suggestion.objects.select_related("decided_by"), pk=pk)
-    decided = Suggestion.objects.filter(
-        Q(pk=suggestion.pk) & Q(state=Suggestion.State.PENDING)
-    ).update(state=Suggestion.State.DISMISSED, decided_by=request.user, decided_at=timezone.now())
-    if decided:
-        messages.success(request, f"Suggestion #{suggestion.pk} dismissed.")
-    else:
+    try:
+        dismiss_suggestion(request.user, suggestion)
+    except SuggestionDecided:
         suggestion.refresh_from_db()
         messages.error(request, _already_decided(suggestion))
+    else:
+        messages.success(request, f"Suggestion #{suggestion.pk} dismissed.")
     return redirect(_safe_next(request) or reverse("suggestion-queue"))

@@ -9,7 +9,7 @@ urlpatterns = [
     path("actors/<int:pk>/", views.actor_detail, name="actor-detail"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/review/", views.claim_review, name="claim-review"),
-    # Editors (issue 5)
+    # Editors
     path("claims/new/", editor_views.claim_create, name="claim-create"),
     path("claims/similar/", editor_views.claim_similar, name="claim-similar"),
     path("claims/<int:pk>/edit/", editor_views.claim_edit, name="claim-edit"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path(
         "attributions/<int:pk>/remove/", editor_views.attribution_remove, name="attribution-remove"
     ),
-    # Annotations (issue 5)
+    # Annotations
     path("claims/<int:pk>/annotate/", annotation_views.claim_annotate, name="claim-annotate"),
     path(
         "claims/<int:pk>/annotations.jsonld",
@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "annotations/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation-delete"
     ),
-    # Suggested attributions (issue 6)
+    # Suggested attributions
     path("suggestions/", suggestion_views.suggestion_queue, name="suggestion-queue"),
     path("suggestions/<int:pk>/", suggestion_views.suggestion_detail, name="suggestion-detail"),
     path(

@@ -1,4 +1,4 @@
-"""Views of the claims app: the fact-checker's workspace (issue 4).
+"""The fact-checker's workspace: the claim list and its CSV, the dashboard, actor and claim pages.
 
 Every view enforces its role with lib.access.require_perm.
 """
@@ -13,13 +13,11 @@ from django.db.models.functions import Greatest, Substr
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from claims.chain import drawn_ids, load_drawn, origin_groups
 from claims.chain import layout as chain_layout
-from claims.chain import svg as chain_svg
+from claims.filters import OUTLET_KIND_CHOICES, REVIEWED_CHOICES, SORTS, ClaimFilter, shaped
 from claims.history import changes_since, claim_history
 from claims.models import (
     Actor,
@@ -32,11 +30,10 @@ from claims.models import (
 )
 from interchange import claimreview
 from lib.access import require_perm
-from provenance.middleware import rows_until_database_error
+from lib.outage import rows_until_database_error
 from web.annotation_views import claim_context
-from web.filters import OUTLET_KIND_CHOICES, REVIEWED_CHOICES, SORTS, ClaimFilter, shaped
 from web.forms import ReviewForm
-from web.reader import quote_in_context
+from web.reader import sentence_around
 
 # Rows per page of every claim table.
 PAGE_SIZE = 50
@@ -382,8 +379,8 @@ def _claim_for_page(pk):
 
 
 # Evidence rows per page of the claim page (keyset pagination, ?after=<cursor>). Each
-# row is a passage in its sentence and five more columns: rendering them is most of the
-# page's time (at 50 a page, the page of a 1,000-passage claim took about 1.5 times as long).
+# row is a passage in its sentence and six more columns; drawing them is most of the
+# page's time, which grows with this number.
 EVIDENCE_PAGE_SIZE = 25
 # Removed and orphaned attributions listed on the claim page; the rest are counted.
 SET_ASIDE_LIMIT = 50
@@ -392,10 +389,14 @@ HISTORY_ATTRIBUTIONS = 50
 # Articles listed as the appearances of a claim in its schema.org ClaimReview.
 CLAIMREVIEW_APPEARANCES = 20
 # Characters of a source's body read around each quote: the context is looked
-# for up to CONTEXT_LIMIT characters either side (web.reader.quote_in_context),
+# for up to CONTEXT_LIMIT characters either side (web.reader.sentence_around),
 # plus CONTEXT_MARGIN before, to tell whether the cut falls inside a sentence.
 CONTEXT_LIMIT = 300
 CONTEXT_MARGIN = 100
+# Labels by value, looked up once per row (get_FOO_display() rebuilds its dict every call).
+KIND_LABELS = dict(Attribution.Kind.choices)
+STANCE_LABELS = dict(Attribution.Stance.choices)
+ACTOR_KIND_LABELS = dict(Actor.Kind.choices)
 
 
 def url_maker(name):
@@ -473,9 +474,9 @@ def evidence_page(claim, cursor="", also=()):
     attribution, Attribution.published_on); then those rows and `also` by id,
     with source, outlet, speaker and relaying agency, the columns the page
     shows and only the slice of each source's body around its quote (the
-    sentence holding it), never whole bodies. (One query with the ids as a
-    subquery OR'ed with `also` made the planner expect hundreds of rows and
-    hash every actor and outlet.)
+    sentence holding it), never whole bodies. Not one query with the ids as a
+    subquery OR'ed with `also`: the planner expects hundreds of rows for it and
+    hashes every actor and outlet.
     """
     rows = claim.attributions.live()
     condition = _after(cursor) if cursor else None
@@ -512,86 +513,30 @@ def evidence_page(claim, cursor="", also=()):
     for attribution in page:
         # Links and labels made once per row, for claims/partials/evidence_table.html.
         source = attribution.source
+        speaker = attribution.speaker
         attribution.source_url = f"{source_url(attribution.source_id)}#a{attribution.pk}"
         attribution.source_label = _truncated(str(source), 60)
         attribution.edit_url = edit_url(attribution.pk)
         speaker_id = attribution.speaker_id
         attribution.speaker_url = actor_url(speaker_id) if speaker_id else ""
+        attribution.speaker_detail = (
+            (speaker.role or ACTOR_KIND_LABELS.get(speaker.kind, speaker.kind)) if speaker else ""
+        )
+        attribution.kind_label = KIND_LABELS.get(attribution.kind, attribution.kind)
+        attribution.stance_label = STANCE_LABELS.get(attribution.stance, attribution.stance)
+        attribution.published = source.published_on.isoformat() if source.published_on else ""
         attribution.relay_url = (
             outlet_url(attribution.relayed_via_id) if attribution.relayed_via_id else ""
         )
         attribution.outlet_url = outlet_url(source.outlet_id) if source.outlet_id else ""
         offset = max(attribution.start - (CONTEXT_LIMIT + CONTEXT_MARGIN), 0)
-        attribution.in_context = quote_in_context(
+        attribution.context = sentence_around(
             attribution.window,
             attribution.start - offset,
             attribution.end - offset,
             CONTEXT_LIMIT,
         )
     return page, _cursor(page[-1]) if more else "", loaded
-
-
-def _evidence_row(a, can_edit):
-    """One row of claims/partials/evidence_table.html, every text escaped (format_html).
-
-    Built in Python: the template language took about 0.1 ms a row to print
-    these six columns. `a` comes from evidence_page(), with `via_name` set.
-    """
-    speaker, outlet = a.speaker, a.source.outlet
-    relay_chain = [format_html("<bdi>{}</bdi> → ", speaker.name)] if speaker else []
-    if a.relayed_via:
-        relay_chain.append(
-            format_html('<a href="{}"><bdi>{}</bdi></a> → ', a.relay_url, a.relayed_via.name)
-        )
-    elif a.via_name:
-        relay_chain.append(
-            format_html(
-                '<bdi>{}</bdi> <span class="muted">(named in the text)</span> → ', a.via_name
-            )
-        )
-    relay_chain.append(
-        format_html("<bdi>{}</bdi>", outlet.name)
-        if outlet
-        else mark_safe('<span class="muted">unknown outlet</span>')
-    )
-    published = a.source.published_on
-    return format_html(
-        '<tr id="e{}" class="stance-{} kind-{}">'
-        '<td class="passage"><blockquote>{}</blockquote>'
-        '<a class="to-source" href="{}">Read in “<bdi>{}</bdi>”</a>{}</td>'
-        "<td>{}</td>"
-        '<td class="nowrap"><span class="kind kind-{}">{}</span></td>'
-        '<td class="nowrap"><span class="stance stance-{}">{}</span></td>'
-        '<td class="relay-chain">{}</td>'
-        "<td>{}</td>"
-        '<td class="nowrap">{}</td></tr>',
-        a.pk,
-        a.stance,
-        a.kind,
-        a.in_context,
-        a.source_url,
-        a.source_label,
-        format_html(' · <a class="edit-attribution" href="{}">Edit or remove</a>', a.edit_url)
-        if can_edit
-        else "",
-        format_html(
-            '<a href="{}"><bdi>{}</bdi></a><br><span class="muted"><bdi>{}</bdi></span>',
-            a.speaker_url,
-            speaker.name,
-            speaker.role or speaker.get_kind_display(),
-        )
-        if speaker
-        else mark_safe('<span class="muted">the outlet itself</span>'),
-        a.kind,
-        a.get_kind_display(),
-        a.stance,
-        a.get_stance_display(),
-        mark_safe("".join(relay_chain)),  # noqa: S308 - joined format_html pieces
-        format_html('<a href="{}"><bdi>{}</bdi></a>', a.outlet_url, outlet.name)
-        if outlet
-        else mark_safe('<span class="muted">unknown</span>'),
-        published.isoformat() if published else mark_safe('<span class="muted">unknown</span>'),
-    )
 
 
 def _render_claim(request, claim, review_form, status=200):
@@ -612,15 +557,50 @@ def _render_claim(request, claim, review_form, status=200):
     cursor = request.GET.get("after", "")
     # The page's evidence and the passages the chain draws, loaded together.
     attributions, next_cursor, loaded = evidence_page(claim, cursor, also=drawn_ids(groups))
-    # The agency each passage came through, also when the engine found it named
-    # in the paragraph ("TASS said") rather than set on the attribution.
+    _name_relays(attributions, groups)
+    load_drawn(groups, loaded)
+    set_aside = _set_aside(claim)
+    reviews, merged_reviews = _reviews(claim)
+    drawn = [a for group in groups for a in group.attributions]
+    names = _history_names(claim, [*attributions, *drawn, *set_aside])
+    claimreview_json = _claimreview_json(request, claim, reviews)
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "attributions": attributions,
+            "can_edit_evidence": request.user.has_perm("claims.change_attribution"),
+            "evidence_count": sum(group.count for group in groups),
+            **_evidence_links(request, cursor, next_cursor),
+            **_set_aside_panels(set_aside),
+            "groups": groups,
+            "chain": chain_layout(claim, groups),
+            "reviews": reviews,
+            "merged_reviews": merged_reviews,
+            "review_form": review_form,
+            "history": claim_history(claim, names, attribution_limit=HISTORY_ATTRIBUTIONS),
+            # schema.org ClaimReview for claims with a verdict.
+            "claimreview": claimreview_json,
+            # Notes on the claim and its evidence, in threads (web.annotation_views).
+            **claim_context(request, claim, attributions),
+        },
+        status=status,
+    )
+
+
+def _name_relays(attributions, groups):
+    """Set each attribution's `via_name`: the agency it came through ("" for none), also
+    when the engine found it named in the paragraph ("TASS said") rather than set on it."""
     via = {pk: name for group in groups for pk, name in group.via.items()}
-    can_edit = request.user.has_perm("claims.change_attribution")
     for attribution in attributions:
         attribution.via_name = via.get(attribution.pk, "")
-        attribution.row = _evidence_row(attribution, can_edit)
-    load_drawn(groups, loaded)
-    set_aside = list(
+
+
+def _set_aside(claim):
+    """The claim's removed and orphaned attributions, in evidence order, one more than
+    SET_ASIDE_LIMIT (one query)."""
+    return list(
         claim.attributions.exclude(deleted_at__isnull=True, orphaned_at__isnull=True)
         .select_related("source")
         .only(
@@ -636,11 +616,24 @@ def _render_claim(request, claim, review_form, status=200):
         )
         .in_evidence_order()[: SET_ASIDE_LIMIT + 1]
     )
-    orphaned = [a for a in set_aside[:SET_ASIDE_LIMIT] if a.deleted_at is None]
-    removed = [a for a in set_aside[:SET_ASIDE_LIMIT] if a.deleted_at is not None]
-    # Its own reviews and those of the claims merged into it, in one query. Both sides of
-    # the OR are on the review's claim_id (review_claim_idx), the merged claims found by
-    # the merged_into index: an OR across the join makes SQLite scan every review.
+
+
+def _set_aside_panels(set_aside):
+    """The page's orphaned and removed panels from _set_aside(): the first SET_ASIDE_LIMIT,
+    and whether there are more."""
+    shown = set_aside[:SET_ASIDE_LIMIT]
+    return {
+        "orphaned": [a for a in shown if a.deleted_at is None],
+        "removed": [a for a in shown if a.deleted_at is not None],
+        "set_aside_more": len(set_aside) > SET_ASIDE_LIMIT,
+    }
+
+
+def _reviews(claim):
+    """(its own reviews, those of the claims merged into it), newest first, in one query."""
+    # Both sides of the OR are on the review's claim_id (review_claim_idx), the merged
+    # claims found by the merged_into index: an OR across the join makes SQLite scan
+    # every review.
     merged = Claim.objects.filter(merged_into=claim).values("pk")
     all_reviews = list(
         Review.objects.filter(Q(claim=claim) | Q(claim__in=merged))
@@ -658,46 +651,42 @@ def _render_claim(request, claim, review_form, status=200):
         .order_by("-created_at", "-pk")
     )
     reviews = [r for r in all_reviews if r.claim_id == claim.pk]
-    merged_reviews = [r for r in all_reviews if r.claim_id != claim.pk]
+    return reviews, [r for r in all_reviews if r.claim_id != claim.pk]
+
+
+def _history_names(claim, attributions):
+    """What the claim's history calls the claim and the sources, speakers and relaying
+    agencies of `attributions`, keyed by (field, id); no query (only what is loaded)."""
     names = {("claim", claim.pk): "this claim"}
-    drawn = [a for group in groups for a in group.attributions]
-    for a in [*attributions, *drawn, *set_aside]:
+    for a in attributions:
         names[("source", a.source_id)] = str(a.source)
         if a.speaker_id and Attribution.speaker.is_cached(a):
             names[("speaker", a.speaker_id)] = a.speaker.name
         if a.relayed_via_id and Attribution.relayed_via.is_cached(a):
             names[("relayed_via", a.relayed_via_id)] = a.relayed_via.name
-    claimreview_data = None
-    if claim.verdict:
-        first, sources = claimreview.appearances(claim, limit=CLAIMREVIEW_APPEARANCES)
-        claimreview_data = claimreview.build(
-            claim, reviews[0] if reviews else None, first, sources, request.build_absolute_uri
-        )
-    return render(
-        request,
-        "claims/claim_detail.html",
-        {
-            "claim": claim,
-            "attributions": attributions,
-            "evidence_count": sum(group.count for group in groups),
-            "evidence_next": f"?after={next_cursor}#evidence-heading" if next_cursor else "",
-            "evidence_first": f"{request.path}#evidence-heading" if cursor else "",
-            "orphaned": orphaned,
-            "removed": removed,
-            "set_aside_more": len(set_aside) > SET_ASIDE_LIMIT,
-            "groups": groups,
-            "chain_svg": chain_svg(chain_layout(claim, groups)),
-            "reviews": reviews,
-            "merged_reviews": merged_reviews,
-            "review_form": review_form,
-            "history": claim_history(claim, names, attribution_limit=HISTORY_ATTRIBUTIONS),
-            # schema.org ClaimReview for claims with a verdict.
-            "claimreview": claimreview.script_tag(claimreview_data) if claimreview_data else "",
-            # Notes on the claim and its evidence, in threads (web.annotation_views).
-            **claim_context(request, claim, attributions),
-        },
-        status=status,
+    return names
+
+
+def _claimreview_json(request, claim, reviews):
+    """The claim's schema.org ClaimReview as embedded JSON, "" for a claim without a verdict.
+
+    `reviews` are its own, newest first; the latest is the one the ClaimReview reports.
+    """
+    if not claim.verdict:
+        return ""
+    first, sources = claimreview.appearances(claim, limit=CLAIMREVIEW_APPEARANCES)
+    data = claimreview.build(
+        claim, reviews[0] if reviews else None, first, sources, request.build_absolute_uri
     )
+    return claimreview.embedded_json(data) if data else ""
+
+
+def _evidence_links(request, cursor, next_cursor):
+    """The links from this page of evidence to the next and back to the first ("" for none)."""
+    return {
+        "evidence_next": f"?after={next_cursor}#evidence-heading" if next_cursor else "",
+        "evidence_first": f"{request.path}#evidence-heading" if cursor else "",
+    }
 
 
 @require_perm("claims.view_claim")

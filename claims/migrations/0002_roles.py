@@ -1,7 +1,7 @@
 """Create the three roles as groups with the permissions their work needs.
 
 The permission lists are frozen here, as migrations must be. Code checks
-permissions, never group names; tests/claims/test_roles.py pins what each role
+permissions, never group names; tests/provenance/test_permission_matrix.py pins what each role
 may and may not do. A later change to a role's rights is a new migration.
 """
 

@@ -1,4 +1,4 @@
-"""Stored full-text search documents for claims (issue 4, claim list search).
+"""Stored full-text search documents for claims (the claim list search).
 
 PostgreSQL: the claimsearchdocument table (on every database, as the model
 says) gets a GIN index and is filled. SQLite: an FTS5 table claims_claim_fts is

@@ -1,4 +1,4 @@
-"""Trigram matching on claim statements, for the claim page's similar claims (issue 4).
+"""Trigram matching on claim statements, for the claim page's similar claims.
 
 PostgreSQL only: the pg_trgm extension and a GIN trigram index on
 claims_claim.statement. SQLite has neither; claims/similar.py falls back to

@@ -1,4 +1,4 @@
-# Editing (issue 5): soft-deleted and orphaned attributions, their quote context
+# Editing: soft-deleted and orphaned attributions, their quote context
 # (TextQuoteSelector prefix/suffix, backfilled from the body) and merged claims.
 
 import django.db.models.deletion

@@ -1,4 +1,4 @@
-# Annotations (issue 5): notes on claims, attributions and passages, with threads,
+# Annotations: notes on claims, attributions and passages, with threads,
 # soft delete and orphaning; then the roles get their annotation rights.
 #
 # The rights (frozen here, as migrations must be; tests/claims/test_annotation_roles.py

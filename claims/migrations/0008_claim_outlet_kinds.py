@@ -1,6 +1,6 @@
 """Claim.outlet_kinds (the claim list's outlet-kind facet and filter) and two indexes.
 
-The masks are filled here with one UPDATE; from then on claims.status writes
+The masks are filled here with one UPDATE; from then on claims.engine writes
 them with the status. `manage.py recompute_status --check` confirms they agree.
 """
 

@@ -1,13 +1,11 @@
-"""Claim.origin_groups: the engine's origin groups, stored for the claim page's chain."""
+"""Claim.origin_groups: the engine's origin groups, stored for the claim page's chain.
+
+Schema only: the column starts empty ([]) and `manage.py check_derived --fix`
+(or `recompute_status`) fills it from the engine, as it does any derived
+column after a schema change.
+"""
 
 from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    # The engine itself (claims.status), writing only the new column, in batches.
-    from claims import status
-
-    status.fill_origin_groups(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -21,5 +19,4 @@ class Migration(migrations.Migration):
             name="origin_groups",
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
     ]

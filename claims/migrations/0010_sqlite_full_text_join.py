@@ -1,7 +1,7 @@
 """ClaimFullText: the SQLite FTS5 table claims_claim_fts (from 0003) as an unmanaged model.
 
 No database change: the model only lets claims.search join the FTS5 table to the
-claims it searches (match and bm25 rank in one pass, issue 8). On PostgreSQL the
+claims it searches (match and bm25 rank in one pass). On PostgreSQL the
 table does not exist and the model is never queried.
 """
 

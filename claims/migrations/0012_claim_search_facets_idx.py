@@ -1,4 +1,4 @@
-"""A covering index for the facets and count of a searched claim list (issue 8, PostgreSQL).
+"""A covering index for the facets and count of a searched claim list (PostgreSQL).
 
 A search matches tens of thousands of claims' documents (claim_search_vector_gin);
 the facets (ClaimQuerySet.facet_counts) then need the status, verdict, grade and

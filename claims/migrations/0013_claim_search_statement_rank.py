@@ -1,8 +1,8 @@
-"""Claim search documents split in two: statement_vector ranks, both joined match (issue 8).
+"""Claim search documents split in two: statement_vector ranks, both joined match.
 
-A broad word ("pipeline") matches 31 % of the claims. Ranking them with ts_rank
-over the whole document decompressed every matching vector, quotes included
-(kilobytes for claims with many attributions): about half the search. Now the
+A broad word ("pipeline") matches a third of the claims. Ranking them with ts_rank
+over the whole document decompresses every matching vector, quotes included
+(kilobytes for claims with many attributions). Instead the
 statement and the quotes are stored as two tsvectors; a search matches
 `statement_vector || quotes_vector` (the same lexemes, weights and positions as
 the old single vector, GIN-indexed as that expression) and ranks by the small
@@ -11,7 +11,7 @@ statement_vector alone (claims.search).
 PostgreSQL: the documents are derived data, so the table is emptied (TRUNCATE,
 which also leaves no dead rows behind) and refilled from the claims and their
 live quotes, the statement claims.search.rebuild_all runs; then the index is
-built. On 200,000 claims and 1,000,000 attributions: about a minute. SQLite keeps its FTS5 table (claims_claim_fts); this changes nothing there.
+built. SQLite keeps its FTS5 table (claims_claim_fts); this changes nothing there.
 """
 
 import django.contrib.postgres.search

@@ -3,8 +3,8 @@
 The claim page lists a claim's evidence by source date (undated last), source,
 position and id, 25 a page (web.views.evidence_page). With the date on the
 source only, every page view read and sorted all of a claim's attributions,
-looking up each one's source: 4.5 ms for the claim with 1,005 at full scale,
-and growing with the claim. With the date copied onto the attribution,
+looking up each one's source, at a cost growing with the claim. With the date
+copied onto the attribution,
 attribution_evidence_idx serves a page as a range read.
 
 Triggers keep the copy exact in the transaction of every write, whatever makes

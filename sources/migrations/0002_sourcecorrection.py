@@ -1,4 +1,4 @@
-# Source text corrections (issue 5, re-anchoring): Source.correct_text keeps one row each.
+# Source text corrections (re-anchoring): one row per correction of a source's body.
 
 import django.db.models.deletion
 import django.utils.timezone

@@ -1,4 +1,4 @@
-/* Editors' attribute tools (issue 5). No build step; loaded with defer; no inline script.
+/* Editors' attribute tools. No build step; loaded with defer; no inline script.
  *
  * 1. In the source reader: select text in the article and press "Attribute". The
  *    selection is mapped to offsets in the stored body: each paragraph carries

@@ -1,4 +1,4 @@
-// Margin notes in the source reader (issue 5). The page works without this script:
+// Margin notes in the source reader. The page works without this script:
 // the notes are drawn beside their paragraph by the server, and the "Annotate a passage"
 // form takes a pasted quote. This script only
 //  - lines each margin note up with its highlighted passage (and links them on hover);

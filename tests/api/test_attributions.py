@@ -1,6 +1,7 @@
 """/api/attributions: roles, anchoring and offset validation, statuses recomputed by
 the engine, optimistic concurrency, soft delete, and constant queries."""
 
+from claims.actions import merge_claims
 from claims.models import Attribution, Claim
 from tests.api.base import APITestCase
 from tests.factories import grow_tenfold, make_attribution, make_claim, make_newsroom
@@ -64,7 +65,7 @@ class CreateTests(AttributionAPICase):
         self.assertEqual((response.data["start"], response.data["end"]), (start, start + 25))
         self.assertEqual(response.data["state"], "live")
         self.assertEqual(response.data["created_by"], "eddie")
-        # claims.signals recomputed the status in the same request.
+        # The write's refresh batch recomputed the status in the same request.
         self.assertEqual(Claim.objects.get(pk=summit.pk).status, Claim.Status.SINGLE_SOURCE)
 
     def test_offsets_given_are_checked_against_the_text(self):
@@ -107,7 +108,7 @@ class CreateTests(AttributionAPICase):
 
     def test_a_merged_claim_cannot_get_evidence(self):
         twin = make_claim("The summit was dropped")
-        twin.merge_into(self.news.summit, self.editor)
+        merge_claims(twin, self.news.summit, self.editor)
         response = self.api(self.editor).post(URL, self.new(claim=twin.pk), format="json")
         self.assertStatus(response, 400)
         self.assertIn("merged into", str(response.data["claim"]))

@@ -1,6 +1,7 @@
 """/api/claims: roles, ClaimFilter, cursor pages, writes through the UI's validation,
 verdicts with optimistic concurrency, merged claims, and constant queries."""
 
+from claims.actions import merge_claims
 from claims.models import Claim, Review
 from tests.api.base import APITestCase
 from tests.factories import grow_tenfold, make_claim, make_newsroom
@@ -81,7 +82,7 @@ class ListTests(ClaimAPICase):
 
     def test_merged_claims_are_left_out(self):
         twin = make_claim("The summit was called off")
-        twin.merge_into(self.news.summit, self.editor)
+        merge_claims(twin, self.news.summit, self.editor)
         self.assertNotIn(twin.pk, self.listed())
         response = self.api(self.factchecker).get(f"{URL}/{twin.pk}")
         self.assertEqual(response.data["merged_into"], self.news.summit.pk)
@@ -166,7 +167,7 @@ class WriteTests(ClaimAPICase):
 
     def test_writes_to_a_merged_claim_get_409(self):
         twin = make_claim("The summit was scrapped")
-        twin.merge_into(self.news.summit, self.editor)
+        merge_claims(twin, self.news.summit, self.editor)
         twin.refresh_from_db()
         response = self.api(self.editor).patch(
             f"{URL}/{twin.pk}", {"statement": "Edit", "version": twin.version}, format="json"

@@ -1,4 +1,4 @@
-"""An editor annotates a seed article in a real browser, and replies in the margin (issue 5).
+"""An editor annotates a seed article in a real browser, and replies in the margin.
 
 Runs Chromium against the live test server with the demo loaded: the five seed
 articles, as `manage.py load_demo` imports them.

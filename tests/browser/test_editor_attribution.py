@@ -1,4 +1,4 @@
-"""An editor attributes a sentence of a seed article in a real browser (issue 5).
+"""An editor attributes a sentence of a seed article in a real browser.
 
 Runs Chromium against the live test server with the demo loaded: the five seed
 articles, as `manage.py load_demo` imports them. The editor selects a sentence,

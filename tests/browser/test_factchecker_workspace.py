@@ -1,4 +1,4 @@
-"""A fact-checker's day in a real browser: find, read, verify (issue 4).
+"""A fact-checker's day in a real browser: find, read, verify.
 
 Runs Chromium against the live test server. The data is made here, through the
 models, so the status engine gives each claim its status as it would in use.

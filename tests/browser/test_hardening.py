@@ -1,4 +1,4 @@
-"""Hardening in a real browser (issue 9): no CSP violations, hostile text stays inert.
+"""Hardening in a real browser: no CSP violations, hostile text stays inert.
 
 1. The main pages load under the Content-Security-Policy without a single
    violation (securitypolicyviolation events and console reports), and their
@@ -15,8 +15,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from claims.models import Attribution, Suggestion
+from claims.models import Attribution
 from claims.roles import ADMIN, EDITOR, FACT_CHECKER
+from intake.models import Suggestion
 from tests.browser.conftest import sign_in, watch
 from tests.browser.test_editor_attribution import SELECT
 from tests.factories import (

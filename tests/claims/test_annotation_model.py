@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from claims.actions import merge_claims
 from claims.models import Annotation, AnnotationConflict
 from sources.models import QuoteNotFound
 from tests.base import BaseTestCase
@@ -160,7 +161,7 @@ class AnnotationModelTests(BaseTestCase):
         other = make_claim("The talks helped")
         note = make_annotation(self.editor, "On the old claim", claim=other)
         reply = make_annotation(self.admin, parent=note)
-        other.merge_into(self.claim, self.editor)
+        merge_claims(other, self.claim, self.editor)
         note.refresh_from_db()
         reply.refresh_from_db()
         self.assertEqual((note.claim_id, reply.claim_id), (self.claim.pk, self.claim.pk))

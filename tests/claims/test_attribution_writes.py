@@ -3,6 +3,13 @@ read earlier is never written back (lib.concurrency's lock order)."""
 
 from django.core.exceptions import ValidationError
 
+from claims.actions import (
+    edit_attribution,
+    merge_claims,
+    remove_attribution,
+    remove_attributions,
+    save_attribution,
+)
 from claims.models import Attribution, VersionConflict
 from tests.base import BaseTestCase
 from tests.factories import make_attribution, make_claim, make_source
@@ -21,7 +28,7 @@ class StaleCopyTests(BaseTestCase):
         # Someone else's edit, committed after the copy was read.
         Attribution.objects.filter(pk=stale.pk).update(kind=Attribution.Kind.DIRECT_QUOTE)
 
-        stale.remove(self.editor)
+        remove_attribution(stale, self.editor)
 
         stored = Attribution.objects.get(pk=self.attribution.pk)
         self.assertIsNotNone(stored.deleted_at)
@@ -30,25 +37,27 @@ class StaleCopyTests(BaseTestCase):
 
     def test_a_removed_attribution_cannot_be_edited_back(self):
         seen = self.attribution.updated_at
-        Attribution.objects.get(pk=self.attribution.pk).remove(self.editor)
+        remove_attribution(Attribution.objects.get(pk=self.attribution.pk), self.editor)
 
         with self.assertRaises(VersionConflict):
-            self.attribution.edit(self.editor, seen, stance=Attribution.Stance.DISPUTES)
+            edit_attribution(
+                self.editor, self.attribution, seen, stance=Attribution.Stance.DISPUTES
+            )
 
         self.assertIsNotNone(Attribution.objects.get(pk=self.attribution.pk).deleted_at)
 
     def test_removing_twice_changes_nothing(self):
-        self.attribution.remove(self.editor)
+        remove_attribution(self.attribution, self.editor)
         first = Attribution.objects.get(pk=self.attribution.pk).deleted_at
 
-        Attribution.objects.get(pk=self.attribution.pk).remove(self.admin)
+        remove_attribution(Attribution.objects.get(pk=self.attribution.pk), self.admin)
 
         stored = Attribution.objects.get(pk=self.attribution.pk)
         self.assertEqual((stored.deleted_at, stored.deleted_by), (first, self.editor))
 
     def test_no_new_attribution_on_a_merged_claim(self):
         target = make_claim("The dam was completed in May.")
-        self.claim.merge_into(target, self.editor)
+        merge_claims(self.claim, target, self.editor)
         attribution = Attribution(
             claim=self.claim,
             source=self.source,
@@ -59,7 +68,7 @@ class StaleCopyTests(BaseTestCase):
         )
 
         with self.assertRaisesMessage(ValidationError, "was merged into"):
-            attribution.save_new(self.editor, "test")
+            save_attribution(attribution, self.editor, "test")
 
 
 class BulkRemoveTests(BaseTestCase):
@@ -68,9 +77,9 @@ class BulkRemoveTests(BaseTestCase):
         first, second = make_claim("First."), make_claim("Second.")
         a = make_attribution(first, source, "One said it.")
         b = make_attribution(second, source, "Two said it too.")
-        b.remove(self.admin)
+        remove_attribution(b, self.admin)
 
-        removed = Attribution.objects.filter(pk__in=[a.pk, b.pk]).remove_all(self.editor)
+        removed = remove_attributions(Attribution.objects.filter(pk__in=[a.pk, b.pk]), self.editor)
 
         self.assertEqual(removed, 1)
         self.assertEqual(Attribution.objects.get(pk=b.pk).deleted_by, self.admin)

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Actor, Attribution, Claim, Suggestion, Tag
+from claims.models import Actor, Attribution, Claim, Tag
+from intake.models import Suggestion
 from sources.models import Outlet
 from tests.concurrency import ConcurrentTestCase, at_once
 from tests.factories import make_attribution, make_claim, make_source

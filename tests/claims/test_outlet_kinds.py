@@ -12,7 +12,15 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.db import connection
 
-from claims import status
+from claims import engine
+from claims.actions import (
+    change_outlet,
+    change_source,
+    delete_attribution,
+    merge_claims,
+    remove_attribution,
+)
+from claims.filters import ClaimFilter
 from claims.models import Claim, ClaimCount
 from sources.models import Outlet
 from tests.base import BaseTestCase
@@ -23,7 +31,6 @@ from tests.factories import (
     make_outlet,
     make_source,
 )
-from web.filters import ClaimFilter
 
 WIRE = Claim.outlet_kind_bit(Outlet.Kind.WIRE)
 STATE = Claim.outlet_kind_bit(Outlet.Kind.STATE_MEDIA)
@@ -65,35 +72,32 @@ class EngineTests(BaseTestCase):
         kept = make_attribution(self.claim, make_source(outlet=self.wire))
         removed = make_attribution(self.claim, make_source(outlet=self.state))
         self.assertEqual(stored(self.claim), WIRE | STATE)
-        removed.remove(self.editor)
+        remove_attribution(removed, self.editor)
         self.assertEqual(stored(self.claim), WIRE)
-        kept.delete()
+        delete_attribution(kept)
         self.assertEqual(stored(self.claim), 0)
 
     def test_a_source_moved_to_another_outlet(self):
         source = make_source(outlet=self.wire)
         make_attribution(self.claim, source)
-        source.outlet = self.state
-        source.save()
+        change_source(source, outlet=self.state)
         self.assertEqual(stored(self.claim), STATE)
-        source.outlet = None
-        source.save()
+        change_source(source, outlet=None)
         self.assertEqual(stored(self.claim), UNKNOWN)
 
     def test_an_outlet_whose_kind_changes(self):
         make_attribution(self.claim, make_source(outlet=self.wire))
         other = make_claim()
         make_attribution(other, make_source(outlet=self.state))
-        self.wire.kind = Outlet.Kind.BLOG
-        self.wire.save()
+        change_outlet(self.wire, kind=Outlet.Kind.BLOG)
         self.assertEqual(stored(self.claim), BLOG)
         self.assertEqual(stored(other), STATE)
 
     def test_a_stale_mask_is_drift_that_recompute_status_finds_and_fixes(self):
         make_attribution(self.claim, make_source(outlet=self.wire))
         Claim.objects.filter(pk=self.claim.pk).update(outlet_kinds=STATE)
-        self.assertEqual(status.recompute_all(write=False).changed, 1)
-        status.recompute_all()
+        self.assertEqual(engine.recompute_all(write=False).changed, 1)
+        engine.recompute_all()
         self.assertEqual(stored(self.claim), WIRE)
 
 
@@ -106,7 +110,7 @@ class FacetTests(BaseTestCase):
         make_attribution(both, make_source(outlet=wire))
         make_attribution(merged, make_source(outlet=None))
         make_attribution(target, make_source(outlet=state))
-        merged.merge_into(target, self.editor)
+        merge_claims(merged, target, self.editor)
         counts = Claim.objects.current().facet_counts()
         self.assertEqual(counts["outlet_kind"], {"wire": 1, "state_media": 2, None: 1})
         self.assertEqual(counts["total"], 2)
@@ -126,7 +130,7 @@ class MigrationFillTests(BaseTestCase):
         make_attribution(claims[0], make_source(outlet=wire))
         make_attribution(claims[0], make_source(outlet=None))
         make_attribution(claims[1], make_source(outlet=make_outlet(kind=Outlet.Kind.THINK_TANK)))
-        make_attribution(claims[2], make_source(outlet=wire)).remove(self.editor)
+        remove_attribution(make_attribution(claims[2], make_source(outlet=wire)), self.editor)
         expected = dict(Claim.objects.values_list("pk", "outlet_kinds"))
         self.assertEqual(len(set(expected.values())), 3)  # not all alike
         Claim.objects.update(outlet_kinds=0)  # as the new column starts
@@ -151,7 +155,7 @@ class ClaimCountTests(BaseTestCase):
         self.assertNoDrift()
         claim.record_verdict(self.factchecker, Claim.Verdict.ACCURATE, "Checked.", claim.version)
         self.assertNoDrift()
-        other.merge_into(claim, self.editor)  # leaves the counts
+        merge_claims(other, claim, self.editor)  # leaves the counts
         self.assertNoDrift()
         gone.delete()
         self.assertNoDrift()

@@ -1,8 +1,9 @@
-"""Re-anchoring passage notes when an admin corrects a source's text (Source.correct_text)."""
+"""Re-anchoring passage notes when an admin corrects a source's text (correct_source_text)."""
 
 from django.urls import reverse
 
 from claims.models import Annotation
+from intake.actions import correct_source_text
 from tests.base import BaseTestCase
 from tests.factories import make_annotation, make_source
 
@@ -28,7 +29,7 @@ class ReanchorNotesTests(BaseTestCase):
         self.reply = make_annotation(self.admin, "Source?", parent=self.lost)
 
     def correct(self, body):
-        return self.source.correct_text(body, self.admin, note="Typo fixed")
+        return correct_source_text(self.source, body, self.admin, note="Typo fixed")
 
     def test_moved_notes_are_found_again_and_lost_ones_orphaned(self):
         corrected = (

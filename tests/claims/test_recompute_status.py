@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TransactionTestCase, skipUnlessDBFeature
 
-from claims import status
+from claims import engine
 from claims.models import Claim
 from tests.base import BaseTestCase
 from tests.factories import make_attribution, make_claim, make_outlet, make_source
@@ -19,7 +19,7 @@ def run(*args):
 
 
 def make_claims(n):
-    """n claims, each single-source or corroborated, kept current by the signals."""
+    """n claims, each single-source or corroborated, kept current by their refresh."""
     claims = []
     for i in range(n):
         claim = make_claim(f"Claim {i}")
@@ -84,10 +84,10 @@ class ParallelRecomputeTests(TransactionTestCase):
     def test_worker_processes_give_the_same_result(self):
         claims = make_claims(6)
         Claim.objects.update(status=Claim.Status.UNSUPPORTED, grade=6, explanation="")
-        summary = status.recompute_all(batch_size=2, workers=2)
+        summary = engine.recompute_all(batch_size=2, workers=2)
         self.assertEqual((summary.claims, summary.changed), (6, 6))
         self.assertTrue(connection.vendor == "postgresql")
         for claim in claims:
             stored = Claim.objects.get(pk=claim.pk)
             self.assertEqual((stored.status, stored.explanation), (claim.status, claim.explanation))
-        self.assertEqual(status.recompute_all(batch_size=2, workers=2).changed, 0)
+        self.assertEqual(engine.recompute_all(batch_size=2, workers=2).changed, 0)

@@ -1,7 +1,7 @@
 """ClaimSearchDocument's copies of its claim's facets, kept by PostgreSQL triggers.
 
 A search filtered by status, verdict, reviewed and outlet kind alone is counted
-and paged from the documents it matches (web.filters.ClaimFilter.documents),
+and paged from the documents it matches (claims.filters.ClaimFilter.documents),
 so the copies must follow every write that could change them, by any path: a
 new claim, the engine's status and outlet kinds, a verdict, a merge, raw SQL,
 and a write of a wrong copy. SQLite searches its FTS5 table and keeps no
@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import search
+from claims.actions import change_outlet, merge_claims
 from claims.models import Claim, ClaimSearchDocument
 from sources.models import Outlet
 from tests.base import BaseTestCase
@@ -54,8 +55,7 @@ class SearchDocumentCopyTests(BaseTestCase):
         self.assertCopied(self.claim)
         self.assertEqual(copies(self.claim)[2], Claim.outlet_kind_bit(Outlet.Kind.WIRE))
         # An outlet's kind changed: the engine recomputes its claims, and the copy follows.
-        self.wire.kind = Outlet.Kind.BLOG
-        self.wire.save()
+        change_outlet(self.wire, kind=Outlet.Kind.BLOG)
         self.assertEqual(copies(self.claim)[2], Claim.outlet_kind_bit(Outlet.Kind.BLOG))
 
     def test_a_verdict_follows(self):
@@ -65,7 +65,7 @@ class SearchDocumentCopyTests(BaseTestCase):
 
     def test_a_merged_claim_is_no_longer_current(self):
         target = make_claim("Gas flows through the new pipeline")
-        self.claim.merge_into(target, self.editor)
+        merge_claims(self.claim, target, self.editor)
         self.assertFalse(copies(self.claim)[4])
         self.assertTrue(copies(target)[4])
         self.assertCopied(self.claim)

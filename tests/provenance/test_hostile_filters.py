@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from claims.filters import ClaimFilter
 from claims.roles import FACT_CHECKER
 from tests.base import BaseTestCase
 from tests.factories import make_newsroom, make_user
-from web.filters import ClaimFilter
 
 NASTY = [
     "' OR 1=1 --",

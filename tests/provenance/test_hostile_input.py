@@ -6,7 +6,8 @@ that shows it must escape it (the browser half is tests/browser/test_hardening.p
 
 from django.urls import reverse
 
-from claims.models import Attribution, Suggestion
+from claims.models import Attribution
+from intake.models import Suggestion
 from tests.base import BaseTestCase
 from tests.factories import (
     make_actor,

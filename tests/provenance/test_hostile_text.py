@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from claims import status
+from claims import engine
 from claims.models import Actor, Claim, Tag
 from lib.text import clean_line, isolate, normalize_name
 from sources.models import Outlet, OwnerGroup, Source
@@ -104,7 +104,7 @@ class StoredDirectionCharactersTests(APITestCase):
             )
         claim = make_claim("The bridge was closed.")
         make_attribution(claim, make_source(outlet=outlet, body="The bridge was closed, it said."))
-        status.recompute_claims([claim.pk])
+        engine.recompute_claims([claim.pk])
         explanation = Claim.objects.get(pk=claim.pk).explanation
         self.assertIn(f"\u2068{RLO}\u2069", explanation)
         # Every override is closed within an isolate: nothing outside one is reordered.

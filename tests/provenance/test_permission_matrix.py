@@ -16,7 +16,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from claims.models import Suggestion
+from intake.models import Suggestion
 from sources.models import ImportBatch
 from tests.base import BaseTestCase
 from tests.factories import make_annotation, make_newsroom
@@ -42,7 +42,7 @@ MATRIX = {
     # Sign-in and out.
     "login": {"GET": ANYONE},
     "logout": {"GET": (405,) * 5, "POST": (302,) * 5},
-    # Fact-checker workspace (issue 4). Reading needs a role; verdicts are fiona's.
+    # Fact-checker workspace. Reading needs a role; verdicts are fiona's.
     "claim-list": {"GET": UI_READ},
     "claim-list-csv": {"GET": UI_READ},
     "dashboard": {"GET": UI_READ},
@@ -57,7 +57,7 @@ MATRIX = {
         "GET": (302, 403, 405, 403, 403),
         "POST": (302, 403, 400, 403, 403),
     },
-    # Editors (issue 5): claims, attributions, actors. Fact-checkers may not write them.
+    # Editors: claims, attributions, actors. Fact-checkers may not write them.
     "claim-create": {"GET": UI_WRITE_GET, "POST": UI_WRITE_POST},
     "claim-edit": {"obj": "claim", "GET": UI_WRITE_GET, "POST": UI_WRITE_POST},
     "claim-merge": {"obj": "claim", "GET": UI_WRITE_GET, "POST": UI_WRITE_POST},
@@ -70,7 +70,7 @@ MATRIX = {
         "GET": (302, 403, 403, 405, 405),
         "POST": (302, 403, 403, 302, 302),
     },
-    # Annotations (issue 5): editors write; only the author edits; author or admin deletes.
+    # Annotations: editors write; only the author edits; author or admin deletes.
     "claim-annotate": {"obj": "claim", "GET": UI_WRITE_GET, "POST": UI_WRITE_POST},
     "source-annotate": {"obj": "source", "GET": UI_WRITE_GET, "POST": UI_WRITE_POST},
     "claim-annotations-export": {"obj": "claim", "GET": UI_READ},
@@ -86,13 +86,13 @@ MATRIX = {
         "GET": (302, 403, 405, 405, 405),
         "POST": (302, 403, 403, 302, 302),
     },
-    # Admins correct source texts (issue 5, re-anchoring).
+    # Admins correct source texts (re-anchoring).
     "source-correct": {
         "obj": "source",
         "GET": (302, 403, 403, 403, 200),
         "POST": (302, 403, 403, 403, 400),
     },
-    # Suggested attributions (issue 6): the editors' queue.
+    # Suggested attributions: the editors' queue.
     "suggestion-queue": {"GET": UI_WRITE_GET},
     "suggestion-detail": {"obj": "suggestion", "GET": UI_WRITE_GET},
     "suggestion-accept": {
@@ -105,7 +105,7 @@ MATRIX = {
         "GET": (302, 403, 403, 405, 405),
         "POST": (302, 403, 403, 302, 302),
     },
-    # The REST API (issue 7). The schema and docs need any signed-in user.
+    # The REST API. The schema and docs need any signed-in user.
     "api-root": {"GET": API_SIGNED_IN},
     "api-schema": {"GET": API_SIGNED_IN},
     "api-docs": {"GET": API_SIGNED_IN},

@@ -1,5 +1,5 @@
 """Upload limits and content sniffing at the request level (the importer's own checks
-are in tests/sources/test_import_admin.py and tests/sources/test_importer*.py).
+are in tests/backoffice/test_import_admin.py and tests/intake/test_importer*.py).
 
 Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE, more than
 DATA_UPLOAD_MAX_NUMBER_FIELDS fields and more than DATA_UPLOAD_MAX_NUMBER_FILES

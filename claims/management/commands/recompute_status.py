@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import status
+from claims import engine
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if workers is None:
-            workers = status.default_workers()
+            workers = engine.default_workers()
         elif workers < 1:
             raise CommandError("--workers must be at least 1.")
         verbose = options["verbosity"] > 1
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  {summary.claims} claims, {summary.changed} changed …")
 
-        summary = status.recompute_all(
+        summary = engine.recompute_all(
             batch_size=batch_size, write=not check, progress=progress, workers=workers
         )
         if check:

@@ -1,4 +1,4 @@
-"""manage.py import_articles PATH...: import articles (intake/importer.py).
+"""manage.py import_articles PATH...: import articles (intake.actions.import_files).
 
 Files, folders and glob patterns; plain text, HTML pages, JSON Lines, CSV and
 zip archives of these, told apart by their content (or forced with --format).
@@ -14,7 +14,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intake.importer import FORMAT_CHOICES, FileStatus, Format, encoding_name, import_files
+from intake.actions import import_files
+from intake.importer.articles import FORMAT_CHOICES, FileStatus, Format
+from intake.importer.files import encoding_name
 from sources.models import ImportBatch, Outlet
 
 GLOB_CHARACTERS = set("*?[")

@@ -24,9 +24,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from claims import derived
 from claims.models import Actor, ActorAlias, Attribution, Claim, Tag, statement_fingerprint
 from claims.roles import ADMIN, EDITOR, FACT_CHECKER
-from intake.importer import import_files
+from intake.actions import import_files
 from lib.text import normalize_name
 from sources.models import (
     ImportBatch,
@@ -131,42 +132,21 @@ def check_annotations(data):
     for section in data:
         if section not in ("owner_groups", "outlets", "actors", "sources", "claims"):
             problems.append(f"unknown section [[{section}]]")
-    groups = {entry.get("name") for entry in data.get("owner_groups", [])}
     outlets = _names(data.get("outlets", []))
-    actors = _names(data.get("actors", []))
-
     for i, entry in enumerate(data.get("owner_groups", [])):
         _check_keys(problems, f"owner group #{i + 1}", entry, "owner_groups")
+    groups = {entry.get("name") for entry in data.get("owner_groups", [])}
     for entry in data.get("outlets", []):
-        where = f"outlet “{entry.get('name')}”"
-        if _check_keys(problems, where, entry, "outlets"):
-            _check_choice(problems, where, entry["kind"], Outlet.Kind, "kind")
-            _check_choice(
-                problems, where, entry.get("reliability", "F"), Outlet.Reliability, "reliability"
-            )
-            if entry.get("owner_group") and entry["owner_group"] not in groups:
-                problems.append(f"{where}: unknown owner group “{entry['owner_group']}”")
+        _check_outlet(problems, entry, groups)
     for entry in data.get("actors", []):
         where = f"actor “{entry.get('name')}”"
         if _check_keys(problems, where, entry, "actors"):
             _check_choice(problems, where, entry["kind"], Actor.Kind, "kind")
-
     source_keys = set()
     for entry in data.get("sources", []):
-        where = f"source “{entry.get('key')}”"
-        if not _check_keys(problems, where, entry, "sources"):
-            continue
-        source_keys.add(entry["key"])
-        if entry.get("outlet") and normalize_name(entry["outlet"]) not in outlets:
-            problems.append(f"{where}: unknown outlet “{entry['outlet']}”")
-        if entry.get("outlet") and not entry.get("outlet_cue"):
-            problems.append(f"{where}: give the outlet_cue, the text that names the outlet")
-        for relay in entry.get("relays", []):
-            if _check_keys(problems, f"{where}, relay", relay, "relays") and (
-                normalize_name(relay["outlet"]) not in outlets
-            ):
-                problems.append(f"{where}: unknown relay outlet “{relay['outlet']}”")
-
+        if _check_source(problems, entry, outlets):
+            source_keys.add(entry["key"])
+    known = {"sources": source_keys, "outlets": outlets, "actors": _names(data.get("actors", []))}
     claim_keys, identities = set(), set()
     for entry in data.get("claims", []):
         where = f"claim “{entry.get('key')}”"
@@ -181,22 +161,52 @@ def check_annotations(data):
         if not entry["attributions"]:
             problems.append(f"{where}: needs at least one attribution")
         for attribution in entry["attributions"]:
-            at = f"{where}, quote “{str(attribution.get('quote', ''))[:60]}”"
-            if not _check_keys(problems, at, attribution, "attributions"):
-                continue
-            _check_choice(problems, at, attribution["kind"], Attribution.Kind, "kind")
-            _check_choice(
-                problems, at, attribution.get("stance", "supports"), Attribution.Stance, "stance"
-            )
-            if attribution["source"] not in source_keys:
-                problems.append(f"{at}: unknown source “{attribution['source']}”")
-            speaker = attribution.get("speaker")
-            if speaker and normalize_name(speaker) not in actors:
-                problems.append(f"{at}: unknown speaker “{speaker}”")
-            relay = attribution.get("relayed_via")
-            if relay and normalize_name(relay) not in outlets:
-                problems.append(f"{at}: unknown outlet “{relay}”")
+            _check_attribution(problems, where, attribution, known)
     return problems
+
+
+def _check_outlet(problems, entry, groups):
+    where = f"outlet “{entry.get('name')}”"
+    if not _check_keys(problems, where, entry, "outlets"):
+        return
+    _check_choice(problems, where, entry["kind"], Outlet.Kind, "kind")
+    _check_choice(problems, where, entry.get("reliability", "F"), Outlet.Reliability, "reliability")
+    if entry.get("owner_group") and entry["owner_group"] not in groups:
+        problems.append(f"{where}: unknown owner group “{entry['owner_group']}”")
+
+
+def _check_source(problems, entry, outlets):
+    """Check one source entry; False if its keys are wrong (it is not known then)."""
+    where = f"source “{entry.get('key')}”"
+    if not _check_keys(problems, where, entry, "sources"):
+        return False
+    if entry.get("outlet") and normalize_name(entry["outlet"]) not in outlets:
+        problems.append(f"{where}: unknown outlet “{entry['outlet']}”")
+    if entry.get("outlet") and not entry.get("outlet_cue"):
+        problems.append(f"{where}: give the outlet_cue, the text that names the outlet")
+    for relay in entry.get("relays", []):
+        if _check_keys(problems, f"{where}, relay", relay, "relays") and (
+            normalize_name(relay["outlet"]) not in outlets
+        ):
+            problems.append(f"{where}: unknown relay outlet “{relay['outlet']}”")
+    return True
+
+
+def _check_attribution(problems, where, attribution, known):
+    """Check one attribution of a claim against the `known` sources, outlets and actors."""
+    at = f"{where}, quote “{str(attribution.get('quote', ''))[:60]}”"
+    if not _check_keys(problems, at, attribution, "attributions"):
+        return
+    _check_choice(problems, at, attribution["kind"], Attribution.Kind, "kind")
+    _check_choice(problems, at, attribution.get("stance", "supports"), Attribution.Stance, "stance")
+    if attribution["source"] not in known["sources"]:
+        problems.append(f"{at}: unknown source “{attribution['source']}”")
+    speaker = attribution.get("speaker")
+    if speaker and normalize_name(speaker) not in known["actors"]:
+        problems.append(f"{at}: unknown speaker “{speaker}”")
+    relay = attribution.get("relayed_via")
+    if relay and normalize_name(relay) not in known["outlets"]:
+        problems.append(f"{at}: unknown outlet “{relay}”")
 
 
 class Command(BaseCommand):
@@ -380,6 +390,8 @@ class Command(BaseCommand):
     # ----- claims and attributions -----
 
     def load_claims(self, data, sources, user):
+        """The claims and their attributions; their derived state refreshed once at the end."""
+        refresh = derived.Refresh()
         for entry in data["claims"]:
             claim = find_claim(entry)
             self._count("claim", claim is None)
@@ -392,11 +404,13 @@ class Command(BaseCommand):
                 )
                 self._validate(claim, f"claim “{entry['key']}”", exclude=["fingerprint"])
                 claim.save()
+                refresh.add(documents=[claim.pk])
             claim.tags.add(*(self._tag(name) for name in entry.get("tags", [])))
             for item in entry["attributions"]:
-                self.load_attribution(claim, entry, item, sources[item["source"]], user)
+                self.load_attribution(claim, entry, item, sources[item["source"]], user, refresh)
+        refresh.run()
 
-    def load_attribution(self, claim, entry, item, source, user):
+    def load_attribution(self, claim, entry, item, source, user, refresh):
         where = f"Claim “{entry['key']}”, quote “{item['quote'][:80]}” in source {item['source']}"
         speaker = Actor.objects.resolve(item["speaker"]) if item.get("speaker") else None
         relay = Outlet.objects.resolve(item["relayed_via"]) if item.get("relayed_via") else None
@@ -421,6 +435,7 @@ class Command(BaseCommand):
         if not exists:
             self._validate(attribution, where)
             attribution.save()
+            refresh.add_evidence([claim.pk])
 
     def _tag(self, name):
         tag = Tag.objects.filter(name=name).first()
