@@ -9,6 +9,7 @@ and plain-text labels only; templates/claims/partials/chain.html draws them as
 SVG, escaping every label.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -176,6 +177,17 @@ class Chain:
     def description(self):
         """Every origin frame's title, for a reader that cannot see the picture."""
         return "; ".join(frame.title for frame in self.frames)
+
+    @property
+    def digest(self):
+        """A key for the drawn picture: equal digests draw the same SVG.
+
+        Everything the template reads is in the dataclasses' reprs (sizes,
+        positions, labels, titles, classes, links), so a changed label or link
+        changes the digest; the page caches the drawing under it.
+        """
+        text = repr((self.width, self.height, self.nodes, self.edges, self.frames))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _short(text, limit=CHARS_PER_LINE):

@@ -38,7 +38,7 @@ from web.forms import (
     ClaimAnnotationForm,
     PassageAnnotationForm,
 )
-from web.reader import margin_rows
+from web.reader import margin_rows, rows_key
 
 # Access helpers ----------------------------------------------------------------
 
@@ -94,13 +94,17 @@ def reader_context(request, source, paragraphs, anchored, orphaned):
     """What sources/source_detail.html needs: the paragraphs as rows with margin notes.
 
     `article_rows` is always there (the article is drawn from it, a row per
-    paragraph: web.reader.margin_rows); the notes, the export link and the form
+    paragraph: web.reader.margin_rows), with `article_key` (web.reader.rows_key)
+    to cache the drawing of an article without margin notes; the notes, the export link and the form
     only for the roles that may see or write them.
     """
     if not request.user.has_perm("claims.view_annotation"):
-        return {"article_rows": margin_rows(source.body, paragraphs, [])}
+        rows = margin_rows(source.body, paragraphs, [])
+        return {"article_rows": rows, "article_key": rows_key(rows)}
+    rows = margin_rows(source.body, paragraphs, anchored)
     return {
-        "article_rows": margin_rows(source.body, paragraphs, anchored),
+        "article_rows": rows,
+        "article_key": rows_key(rows),
         "orphaned_notes": orphaned,
         "note_count": len(anchored) + len(orphaned),
         "note_form": PassageAnnotationForm(source=source)

@@ -5,6 +5,7 @@ import re
 
 from django.urls import reverse
 
+from claims import actions
 from claims.models import Attribution, Claim
 from tests.base import BaseTestCase
 from tests.evidence import build_evidence
@@ -160,6 +161,16 @@ class ClaimDetailTests(BaseTestCase):
         # The speaker and the agency the minister's words came through are drawn.
         self.assertIn(f">{relayed.speaker.name}</text>", svg)
         self.assertIn(f">{wire.name}</text>", svg)
+
+    def test_the_cached_chain_is_drawn_anew_when_what_it_shows_changes(self):
+        wire = self.unit["outlets"][0]
+        self.get(self.factchecker)  # draws and caches the chain
+
+        actions.change_outlet(wire, name="Renamed Wire Service")
+        chain = re.search(r'<svg class="chain".*?</svg>', self.get().content.decode(), re.S)
+
+        self.assertIn("Renamed Wire Service", chain.group())
+        self.assertNotIn(f">{wire.name}<", chain.group().replace("Renamed Wire Service", ""))
 
     def test_origins_of_one_owner_share_one_frame(self):
         claim = make_claim("Two sister papers say the same thing")

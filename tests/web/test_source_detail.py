@@ -9,6 +9,7 @@ from tests.base import BaseTestCase
 from tests.evidence import build_evidence
 from tests.factories import (
     make_actor,
+    make_annotation,
     make_attribution,
     make_claim,
     make_outlet,
@@ -110,6 +111,24 @@ class SourceDetailTests(BaseTestCase):
         self.assertContains(response, f'id="a{self.dispute.pk}" class="hl hl-paraphrase"')
         marked = re.findall(r"<mark id=\"a\d+\"[^>]*>([^<]*)</mark>", response.content.decode())
         self.assertEqual(marked, ["the talks were useful", "the talks achieved nothing at all"])
+
+    def test_the_cached_article_is_drawn_anew_when_its_highlights_change(self):
+        before = paragraphs_of(self.get(self.factchecker))  # drawn and cached
+        self.assertNotIn("more talks would follow</mark>", before[0])
+
+        make_attribution(self.other_claim, self.source, "more talks would follow")
+        after = paragraphs_of(self.get())
+
+        self.assertIn("more talks would follow</mark>", after[0])
+        self.assertNotEqual(before, after)
+
+    def test_an_article_with_margin_notes_is_not_drawn_from_the_cache(self):
+        self.assertTrue(self.get(self.editor).context["article_key"])
+        make_annotation(
+            self.editor, "Check this.", quote="the talks were useful", source=self.source
+        )
+
+        self.assertEqual(self.get().context["article_key"], "")
 
     def test_paragraphs_and_line_breaks_are_kept(self):
         response = self.get(self.factchecker)
