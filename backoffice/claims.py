@@ -18,9 +18,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from backoffice import accounts as admin_accounts  # noqa: F401  (registers the User, Group and Token admins)
 from backoffice.history import ViewOnlyHistoryAdmin
-from backoffice.writes import WritesThroughActions
+from backoffice.writes import WritesThroughActions, written_already
 from claims.actions import (
     change_actor,
     remove_attribution,
@@ -277,7 +276,7 @@ class ClaimAdmin(ViewOnlyHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         # The tags were saved by Claim.create_new or Claim.edit; inlines are view-only.
         for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            written_already(formset)
 
 
 # Every field of an attribution, shown and never written in the admin: the anchor

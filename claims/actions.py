@@ -12,6 +12,7 @@ directly.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from claims import derived
 from claims.models import (
@@ -354,14 +355,16 @@ def set_actor_aliases(actor, names):
     own name is left out. Unique keys (ActorAlias.name_key) are the database's to
     enforce: call inside lib.concurrency.unique_or for a 400 on a clash."""
     own = normalize_name(actor.name)
-    actor.aliases.all().delete()
-    for name in names:
-        if normalize_name(name) != own:
-            ActorAlias.objects.create(actor=actor, name=name)
+    with transaction.atomic():
+        actor.aliases.all().delete()
+        for name in names:
+            if normalize_name(name) != own:
+                ActorAlias.objects.create(actor=actor, name=name)
 
 
 def set_outlet_aliases(outlet, names):
     """Make `names` the outlet's aliases, in order (unique keys as set_actor_aliases)."""
-    outlet.aliases.all().delete()
-    for name in names:
-        OutletAlias.objects.create(outlet=outlet, name=name)
+    with transaction.atomic():
+        outlet.aliases.all().delete()
+        for name in names:
+            OutletAlias.objects.create(outlet=outlet, name=name)

@@ -240,9 +240,9 @@ class Drift(NamedTuple):
     examples: tuple = ()
 
 
-def _sql_rows(connection, sql):
+def _sql_rows(connection, statement):
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(statement)
         return cursor.fetchall()
 
 

@@ -12,12 +12,12 @@ the quotes of its live attributions (removed and orphaned ones are left out):
   alone: a few hundred bytes inline, where the quotes of a claim with many
   attributions run to kilobytes that ts_rank would have to detoast for every
   match. Each document also carries copies of its claim's status, verdict,
-  outlet kinds, creation time and merged state (database triggers, migration
-  0015): a search that nothing but those narrows is counted and paged from
-  the documents alone, in one statement (`search_documents`,
-  ClaimSearchDocumentQuerySet.counted_and_paged, claims.filters.ClaimFilter.
-  documents); with other filters, the facets hash-join the matched documents
-  to an index-only scan of claim_search_facets_idx (migration 0012).
+  outlet kinds, creation time and merged state (database triggers:
+  claims/sql/document_copies.*.sql, claims.derived): a search that nothing
+  but those narrows is counted and paged from the documents alone, in one
+  statement (`search_documents`, ClaimSearchDocumentQuerySet.counted_and_paged,
+  claims.filters.ClaimFilter.documents); with other filters, the facets
+  hash-join the matched documents to an index-only scan of claim_search_facets_idx (migration 0012).
 - SQLite: the FTS5 table claims_claim_fts (rowid = claim id; columns statement
   and quotes; porter stemming). `search` turns the words and "quoted phrases"
   of the query into an FTS5 query in which all must match, joins the table to

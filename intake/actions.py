@@ -107,7 +107,7 @@ def accept_suggestion(user, suggestion, **attribution):
     claim carries its refreshed status (no query: the batch's result).
     """
     with derived.batch() as batch:
-        _decide(user, suggestion, Suggestion.State.ACCEPTED)
+        decided_at = _decide(user, suggestion, Suggestion.State.ACCEPTED)
         written = attribute_passage(
             user,
             suggestion.source,
@@ -118,6 +118,7 @@ def accept_suggestion(user, suggestion, **attribution):
         )
         Suggestion.objects.filter(pk=suggestion.pk).update(attribution=written)
     batch.apply_to(written.claim)
+    _decided(suggestion, Suggestion.State.ACCEPTED, user, decided_at)
     suggestion.attribution = written
     return written
 
@@ -125,17 +126,25 @@ def accept_suggestion(user, suggestion, **attribution):
 def dismiss_suggestion(user, suggestion):
     """Dismiss `suggestion`: it leaves the queue and stays on record as dismissed.
     SuggestionDecided if it was decided already (nothing changes then)."""
-    _decide(user, suggestion, Suggestion.State.DISMISSED)
+    decided_at = _decide(user, suggestion, Suggestion.State.DISMISSED)
+    _decided(suggestion, Suggestion.State.DISMISSED, user, decided_at)
 
 
 def _decide(user, suggestion, state):
+    """Record the decision in the database (a conditional UPDATE that locks the row);
+    returns its time. The caller updates the in-memory suggestion once the whole
+    write has succeeded (_decided), so a failed accept leaves it pending."""
     now = timezone.now()
     decided = Suggestion.objects.filter(pk=suggestion.pk, state=Suggestion.State.PENDING).update(
         state=state, decided_by=user, decided_at=now
     )
     if not decided:
         raise SuggestionDecided(f"Suggestion #{suggestion.pk} was decided already.")
-    suggestion.state, suggestion.decided_by, suggestion.decided_at = state, user, now
+    return now
+
+
+def _decided(suggestion, state, user, decided_at):
+    suggestion.state, suggestion.decided_by, suggestion.decided_at = state, user, decided_at
 
 
 # Importing articles ---------------------------------------------------------------------

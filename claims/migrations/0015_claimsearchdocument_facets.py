@@ -6,7 +6,7 @@ the claims' facet index and a hash join for the counts, and a sort of every
 match carrying its claim's date for the page. With the status, verdict,
 outlet kinds, creation time and `current` (not merged) copied onto the
 document, a search that nothing else narrows is counted and paged from the
-documents it matches alone (web.filters.ClaimFilter.documents).
+documents it matches alone (claims.filters.ClaimFilter.documents).
 
 The table is made again with the copies ahead of the two vectors: a row is
 read column by column, so a column after the vectors costs reading past them.

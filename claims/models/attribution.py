@@ -16,7 +16,7 @@ from sources.models import Outlet, QuoteNotFound, Source
 
 # The order evidence is read in: by its source's date (the copy on the attribution,
 # Attribution.published_on), undated last, then source, position and id. The claim
-# page (with its keyset cursor, web.views._after), the PROV export and the
+# page (with its keyset cursor), the PROV export and the
 # ClaimReview use it; attribution_evidence_idx serves it for a claim's live ones.
 EVIDENCE_ORDER = (F("published_on").asc(nulls_last=True), "source_id", "start", "pk")
 

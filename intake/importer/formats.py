@@ -19,7 +19,7 @@ from intake.importer.articles import (
     Parsed,
     Rejected,
 )
-from intake.importer.files import CSV_BODY_FIELDS, decode, detect_encoding, read_file, sniff
+from intake.importer.files import CSV_BODY_FIELDS, detect_encoding, read_file, sniff
 from intake.importer.metadata import (
     analyse_text,
     clean_text,
@@ -491,9 +491,3 @@ def read_articles(path, fmt=Format.AUTO, encoding=None):
     except Rejected as exc:
         return [Parsed(str(path), str(path), error=str(exc))]
     return parse_bytes(data, str(path), fmt=fmt, encoding=encoding)
-
-
-def read_article(path):
-    """The one article in the plain-text file at `path`; Rejected with a reason if unusable."""
-    text, encoding = decode(read_file(path))
-    return parse_plain_text(text, encoding)

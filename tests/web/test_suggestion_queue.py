@@ -262,6 +262,9 @@ class AcceptTests(QueueTestCase):
             with self.subTest(message=message):
                 response = self.client.post(url, self.accept_data(self.quote, **changes))
                 self.assertContains(response, message, status_code=400)
+                # Still pending on the page too: the form is shown again, with its error.
+                self.assertTrue(response.context["suggestion"].is_pending)
+                self.assertContains(response, 'name="exact"', status_code=400)
         self.assertFalse(Attribution.objects.exists())
         self.assertEqual(Claim.objects.count(), 0)
         self.quote.refresh_from_db()
