@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Subquery
 
+from claims.derived import DERIVED
 from claims.models import Attribution, Claim
 
 # Fields that change on every save or that the reader does not need to see (and
@@ -23,10 +24,16 @@ _SKIPPED = {
     "fingerprint",
     "published_on",
 }
-# The engine's derived fields: claims.engine stores them with a plain UPDATE that
-# writes no history record, so the next record's diff would pin the engine's
-# change on whoever saved next. The page shows the current values instead.
-_DERIVED = {"status", "grade", "explanation", "origin_count", "outlet_kinds", "origin_groups"}
+# The claim fields the engine keeps (claims.derived.DERIVED): it stores them with a
+# plain UPDATE that writes no history record, so the next record's diff would pin
+# the engine's change on whoever saved next. The page shows the current values instead.
+_DERIVED = {
+    name.removeprefix("Claim.")
+    for derived in DERIVED
+    if derived.kept_by == "engine"
+    for name in derived.fields
+    if name.startswith("Claim.")
+}
 
 # The history managers, made once: each `Model.history` access builds a manager class.
 _CLAIM_HISTORY = Claim.history
